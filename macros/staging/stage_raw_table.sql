@@ -1,0 +1,274 @@
+{#-
+    stage_raw_table: the one place the raw-input contract of SPEC 1 and the
+    'Everywhere' rules of SPEC 7 are applied. Every raw row comes out exactly
+    once, with a row_status:
+      kept                 -> the staging view (typed, trimmed, enums lowered)
+      collapsed_duplicate  -> an exact copy of a kept/rejected row of its key
+      rejected             -> the rejected-rows view, with one reason
+    Order of checks (SPEC 7): trim; key column empty -> missing_value; rows
+    sharing a key that differ in any trimmed column -> every row of the key
+    conflicting_duplicate, identical ones kept once; then for the survivor:
+    required column empty -> missing_value, bad timestamp ->
+    unparseable_timestamp, bad number -> unparseable_number, bad enum ->
+    unknown_value; finally (optional) a parent lookup -> unknown_session.
+
+    columns: list of dicts in raw column order:
+      name      raw column name
+      as        output column name (default: name)
+      kind      text | timestamp | epoch_ms | amount | enum | flag
+      required  true when an empty value rejects the row
+      values    accepted lower-case values for enum / flag ('0'/'1')
+    key_columns: raw names of the key.
+    parent: optional dict(column=..., relation=..., parent_column=...,
+            reason=...): a kept row whose column is not found among the
+            parent's kept rows is rejected with that reason.
+-#}
+{% macro stage_raw_table(source_name, table_name, columns, key_columns, parent=none) %}
+{%- set src = source(source_name, table_name) -%}
+{%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
+{%- set key_list = key_columns | join(', ') -%}
+{%- set order_checks = [
+    ('missing_value', none),
+    ('unparseable_timestamp', ['timestamp', 'epoch_ms']),
+    ('unparseable_number', ['amount']),
+    ('unknown_value', ['enum', 'flag']),
+] -%}
+
+with source_rows as (
+    select * from {{ src }}
+),
+
+cleaned as (
+    select
+        {%- for column in columns %}
+        {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.raw_source_file() }} as source_file
+    from source_rows
+),
+
+hashed as (
+    select
+        *,
+        (
+            {%- for key in key_columns %}
+            {{ key }} is null{% if not loop.last %} or{% endif %}
+            {%- endfor %}
+        ) as is_key_missing,
+        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
+            as row_fingerprint
+    from cleaned
+),
+
+grouped as (
+    select
+        *,
+        min(row_fingerprint) over key_rows as key_min_fingerprint,
+        max(row_fingerprint) over key_rows as key_max_fingerprint,
+        row_number() over (
+            partition by is_key_missing, {{ key_list }}
+            order by source_file, row_fingerprint
+        ) as key_row_number
+    from hashed
+    window key_rows as (partition by is_key_missing, {{ key_list }})
+),
+
+typed as (
+    select
+        *,
+        {%- for column in columns %}
+        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from grouped
+),
+
+checked as (
+    select
+        *,
+        case
+            when is_key_missing then 'missing_value'
+            when key_min_fingerprint <> key_max_fingerprint
+                then 'conflicting_duplicate'
+            when key_row_number > 1 then null
+            {%- for reason, kinds in order_checks %}
+            {%- for column in columns %}
+            {%- if kinds is none and column.required %}
+            when {{ column.name }} is null then '{{ reason }}'
+            {%- elif kinds is not none and column.kind in kinds %}
+            when {{ column.name }} is not null
+                and typed__{{ column.name }} is null then '{{ reason }}'
+            {%- endif %}
+            {%- endfor %}
+            {%- endfor %}
+        end as check_reason,
+        case
+            when is_key_missing then
+                {%- for key in key_columns %}
+                {%- if loop.first %} coalesce({% endif %}
+                case when {{ key }} is null then '{{ key }}' end
+                {{- ", " if not loop.last else ")" }}
+                {%- endfor %}
+            when key_min_fingerprint <> key_max_fingerprint
+                then '{{ key_columns | join(",") }}'
+            when key_row_number > 1 then null
+            {%- for reason, kinds in order_checks %}
+            {%- for column in columns %}
+            {%- if kinds is none and column.required %}
+            when {{ column.name }} is null then '{{ column.name }}'
+            {%- elif kinds is not none and column.kind in kinds %}
+            when {{ column.name }} is not null
+                and typed__{{ column.name }} is null then '{{ column.name }}'
+            {%- endif %}
+            {%- endfor %}
+            {%- endfor %}
+        end as check_column
+    from typed
+),
+
+{%- if parent is not none %}
+
+parent_keys as (
+    select distinct {{ parent.parent_column }} as parent_key
+    from {{ parent.relation }}
+    where row_status = 'kept'
+),
+
+{%- endif %}
+
+final as (
+    select
+        '{{ table_name }}' as source_table,
+        checked.source_file,
+        case
+            when checked.check_reason is not null then 'rejected'
+            when checked.key_row_number > 1 then 'collapsed_duplicate'
+            {%- if parent is not none %}
+            when parent_keys.parent_key is null then 'rejected'
+            {%- endif %}
+            else 'kept'
+        end as row_status,
+        {%- if parent is not none %}
+        case
+            when checked.check_reason is not null then checked.check_reason
+            when checked.key_row_number > 1 then null
+            when parent_keys.parent_key is null then '{{ parent.reason }}'
+        end as reject_reason,
+        case
+            when checked.check_reason is not null then checked.check_column
+            when checked.key_row_number > 1 then null
+            when parent_keys.parent_key is null then '{{ parent.column }}'
+        end as reject_column,
+        {%- else %}
+        checked.check_reason as reject_reason,
+        checked.check_column as reject_column,
+        {%- endif %}
+        {%- for column in columns %}
+        checked.typed__{{ column.name }} as {{ column.get('as', column.name) }},
+        {%- endfor %}
+        {%- for column in columns %}
+        checked.{{ column.name }} as raw__{{ column.name }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from checked
+    {%- if parent is not none %}
+    left join parent_keys
+        on checked.{{ parent.column }} = parent_keys.parent_key
+    {%- endif %}
+)
+
+select * from final
+{% endmacro %}
+
+
+{#- The typed value of one cleaned column; NULL when it does not parse. -#}
+{% macro typed_value(column) -%}
+    {%- set name = column.name -%}
+    {%- if column.kind == 'timestamp' -%}
+        {{ kefu_metrics.parse_local_timestamp(name) }}
+    {%- elif column.kind == 'epoch_ms' -%}
+        case
+            when {{ kefu_metrics.regex_full_match(name, '[0-9]{1,17}') }}
+                then {{ kefu_metrics.epoch_ms_to_local(
+                    'cast(' ~ name ~ ' as bigint)') }}
+        end
+    {%- elif column.kind == 'amount' -%}
+        case
+            when {{ kefu_metrics.regex_full_match(name, '[0-9]+([.][0-9]+)?') }}
+                then {{ dbt.safe_cast(name, kefu_metrics.amount_type()) }}
+        end
+    {%- elif column.kind == 'enum' -%}
+        case
+            when lower({{ name }}) in (
+                {%- for value in column['values'] -%}
+                '{{ value }}'{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ) then lower({{ name }})
+        end
+    {%- elif column.kind == 'flag' -%}
+        case {{ name }} when '1' then true when '0' then false end
+    {%- else -%}
+        {{ name }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro amount_type() -%}
+    decimal(38, 6)
+{%- endmacro %}
+
+
+{#- A fingerprint of the trimmed text of a row, to tell exact duplicates
+    from conflicting ones (NULL and '' are told apart from any text). -#}
+{% macro row_fingerprint(column_names) -%}
+    {%- set parts = [] -%}
+    {%- for name in column_names -%}
+        {%- do parts.append("coalesce(" ~ name ~ ", chr(0))") -%}
+    {%- endfor -%}
+    {{ dbt.hash("concat_ws(chr(31), " ~ parts | join(", ") ~ ")") }}
+{%- endmacro %}
+
+
+{#- Name of the file a raw row came from, for the rejected-rows models. -#}
+{% macro raw_source_file() -%}
+    {{ return(adapter.dispatch('raw_source_file', 'kefu_metrics')()) }}
+{%- endmacro %}
+
+{% macro default__raw_source_file() -%}
+    cast(filename as varchar)
+{%- endmacro %}
+
+{% macro spark__raw_source_file() -%}
+    input_file_name()
+{%- endmacro %}
+
+
+{#- Fail early, naming the table and the columns, when a raw export lacks
+    a contract column (a silent NULL column would reject every row). -#}
+{% macro assert_raw_columns(relation, table_name, columns) %}
+    {%- if execute -%}
+        {%- set found = [] -%}
+        {%- for column in kefu_metrics.raw_columns(relation) -%}
+            {%- do found.append(column | lower) -%}
+        {%- endfor -%}
+        {%- set missing = [] -%}
+        {%- for column in columns -%}
+            {%- if column.name | lower not in found -%}
+                {%- do missing.append(column.name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                "Raw table '" ~ table_name ~ "' (" ~ relation ~ ") is missing "
+                ~ "column(s): " ~ missing | join(', ')
+                ~ ". Expected columns (SPEC 1): "
+                ~ columns | map(attribute='name') | join(', ')
+                ~ ". Found: " ~ found | join(', ')) }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+{% macro raw_columns(relation) %}
+    {%- set sql = 'select * from ' ~ relation ~ ' where 1 = 0' -%}
+    {{ return(get_columns_in_query(sql)) }}
+{% endmacro %}

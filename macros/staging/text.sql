@@ -1,0 +1,33 @@
+{#- SPEC 7 trim: leading/trailing space, tab, CR, LF and the ideographic
+    space U+3000 (not vertical tab or form feed); empty after trim = NULL. -#}
+{% macro clean_text(expr) -%}
+    {{ return(adapter.dispatch('clean_text', 'kefu_metrics')(expr)) }}
+{%- endmacro %}
+
+{% macro default__clean_text(expr) -%}
+    nullif(trim(cast({{ expr }} as varchar),
+        ' ' || chr(9) || chr(10) || chr(13) || chr(12288)), '')
+{%- endmacro %}
+
+{% macro spark__clean_text(expr) -%}
+    nullif(regexp_replace(cast({{ expr }} as string),
+        '^[ \\t\\r\\n\\u3000]+|[ \\t\\r\\n\\u3000]+$', ''), '')
+{%- endmacro %}
+
+{#- Whole-string regular expression match (RE2 / Java syntax). -#}
+{% macro regex_full_match(expr, pattern) -%}
+    {{ return(adapter.dispatch('regex_full_match', 'kefu_metrics')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_full_match(expr, pattern) -%}
+    regexp_full_match({{ expr }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro spark__regex_full_match(expr, pattern) -%}
+    ({{ expr }} rlike '^({{ pattern }})$')
+{%- endmacro %}
+
+{#- Unicode code points of a text (NULL counts 0). -#}
+{% macro char_count(expr) -%}
+    coalesce(length({{ expr }}), 0)
+{%- endmacro %}
