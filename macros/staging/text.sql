@@ -31,3 +31,13 @@
 {% macro char_count(expr) -%}
     coalesce(length({{ expr }}), 0)
 {%- endmacro %}
+
+{#- A cast that yields NULL instead of failing (dbt.safe_cast is a plain
+    cast on some adapters). -#}
+{% macro try_cast(expr, data_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'kefu_metrics')(expr, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast(expr, data_type) -%}
+    try_cast({{ expr }} as {{ data_type }})
+{%- endmacro %}

@@ -14,7 +14,7 @@
 {% macro default__parse_local_timestamp(expr) -%}
     case
         when {{ kefu_metrics.regex_full_match(expr, kefu_metrics.timestamp_pattern()) }}
-            then {{ dbt.safe_cast(expr, api.Column.translate_type('timestamp')) }}
+            then {{ kefu_metrics.try_cast(expr, 'timestamp') }}
     end
 {%- endmacro %}
 

@@ -1,0 +1,1 @@
+"""Building blocks of the demo data generator (see kefu_metrics.demo)."""

@@ -1,0 +1,22 @@
+
+    
+    
+
+with all_values as (
+
+    select
+        sender_type as value_field,
+        count(*) as n_records
+
+    from "kefu_metrics"."staging"."stg_taobao__chat_messages"
+    group by sender_type
+
+)
+
+select *
+from all_values
+where value_field not in (
+    'buyer','agent','auto_reply','shop_bot','assistant','system'
+)
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select reject_reason
+from (select * from "kefu_metrics"."staging"."base_taobao__filter_accounts" where row_status = 'rejected') dbt_subquery
+where reject_reason is null
+
+

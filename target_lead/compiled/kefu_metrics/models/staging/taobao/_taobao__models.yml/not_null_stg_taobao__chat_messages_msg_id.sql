@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select msg_id
+from "kefu_metrics"."staging"."stg_taobao__chat_messages"
+where msg_id is null
+
+

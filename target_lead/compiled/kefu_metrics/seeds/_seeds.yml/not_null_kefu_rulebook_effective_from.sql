@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select effective_from
+from "kefu_metrics"."reference"."kefu_rulebook"
+where effective_from is null
+
+

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select sent_at
+from "kefu_metrics"."staging"."stg_kuaishou__messages"
+where sent_at is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select buyer_id
+from "kefu_metrics"."staging"."stg_kuaishou__sessions"
+where buyer_id is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test

@@ -1,0 +1,25 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+
+
+select account_nick
+from "kefu_metrics"."staging"."stg_taobao__chat_messages"
+where account_nick is null
+
+
+
+  
+  
+      
+    ) dbt_internal_test
