@@ -1,4 +1,5 @@
-{#- One row per calendar date with every rule in force on that date, typed.
+{#- One row per calendar date with every rule in force on that date, typed
+    (dbt.date_spine excludes its end date, hence last date + 1).
     Models join this on their stat_date (or display date) instead of
     carrying rule literals. -#}
 with rulebook as (
@@ -9,7 +10,8 @@ date_spine as (
     {{ dbt.date_spine(
         'day',
         "cast('" ~ var('kefu_rulebook_first_date') ~ "' as date)",
-        "cast('" ~ var('kefu_rulebook_last_date') ~ "' as date)",
+        kefu_metrics.add_days(
+            "cast('" ~ var('kefu_rulebook_last_date') ~ "' as date)", 1),
     ) }}
 ),
 

@@ -19,8 +19,8 @@ message_facts as (
     select
         session_id,
         max(sent_at) as last_message_at,
-        sum(
-            case when sender_role = 'agent' then 1 else 0 end
+        count(
+            case when sender_role = 'agent' then 1 end
         ) as agent_messages
     from messages
     group by session_id

@@ -22,7 +22,7 @@ date_spine as (
         
     select
         generate_series as generated_number
-    from generate_series(1, 9496)
+    from generate_series(1, 9497)
 
 
     ),
@@ -42,7 +42,7 @@ date_spine as (
 
         select *
         from all_periods
-        where date_day <= cast('2040-12-31' as date)
+        where date_day <= cast(cast('2040-12-31' as date) + cast(1 as integer) as date)
 
     )
 

@@ -1,0 +1,28 @@
+{#- The reasons a raw row can be rejected with (SPEC 7), in check order. -#}
+{% macro reject_reasons() -%}
+    {{ return([
+        'missing_value', 'conflicting_duplicate', 'unparseable_timestamp',
+        'unparseable_number', 'unknown_value', 'unknown_session',
+    ]) }}
+{%- endmacro %}
+
+{#- 'column=value | column=value ...' over the raw columns of a rejected
+    view (everything after the four bookkeeping columns). -#}
+{% macro row_as_text(relation) -%}
+    {%- set bookkeeping = ['source_table', 'source_file', 'reject_reason',
+        'reject_column'] -%}
+    {%- set parts = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- if column.name not in bookkeeping -%}
+                {%- do parts.append("'" ~ column.name ~ "=' || coalesce("
+                    ~ column.name ~ ", '<empty>')") -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if parts -%}
+        {{ parts | join(" || ' | ' || ") }}
+    {%- else -%}
+        cast(null as varchar)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,174 @@
+{#- One row per JD 咚咚 consultation session (SPEC 2): a session starts at
+    its first customer message; a session with no customer message is no
+    consultation. Each session gets one bucket, first match wins:
+    harassment (举报成功) -> leave_message (留言: no agent of the shop online
+    at the start) -> night (start in the rulebook night window of its own
+    stat_date) -> eligible. -#}
+with chat_messages as (
+    select * from {{ ref('stg_jd__chat_messages') }}
+),
+
+waiter_status_log as (
+    select * from {{ ref('stg_jd__waiter_status_log') }}
+),
+
+harassment_reports as (
+    select * from {{ ref('stg_jd__harassment_reports') }}
+),
+
+rulebook as (
+    select * from {{ ref('int_rulebook_daily') }}
+),
+
+customer_messages_ranked as (
+    select
+        shop_id,
+        session_id,
+        customer_pin,
+        waiter_pin,
+        msg_id,
+        msg_at,
+        row_number() over (
+            partition by shop_id, session_id
+            order by msg_at, msg_id
+        ) as customer_message_number
+    from chat_messages
+    where sender = 'customer'
+),
+
+sessions_started as (
+    select
+        shop_id,
+        session_id,
+        customer_pin,
+        waiter_pin as first_customer_waiter_pin,
+        msg_id as first_customer_msg_id,
+        msg_at as session_started_at,
+        cast(msg_at as date) as stat_date
+    from customer_messages_ranked
+    where customer_message_number = 1
+),
+
+-- +1 when an agent goes online, -1 when an agent online goes to another
+-- status; before an agent's first row the agent is offline (SPEC 1.1).
+online_changes as (
+    select
+        shop_id,
+        changed_at,
+        case when status = 'online' then 1 else 0 end
+        - case
+            when
+                lag(status) over (
+                    partition by shop_id, waiter_pin
+                    order by changed_at
+                ) = 'online'
+                then 1
+            else 0
+        end as online_delta
+    from waiter_status_log
+),
+
+-- Status changes and session starts on one time line per shop; a change
+-- at exactly the session start is applied first (SPEC 7 JD).
+presence_events as (
+    select
+        shop_id,
+        changed_at as event_at,
+        0 as event_kind,
+        online_delta,
+        cast(null as {{ dbt.type_string() }}) as session_id
+    from online_changes
+    where online_delta <> 0
+
+    union all
+
+    select
+        shop_id,
+        session_started_at as event_at,
+        1 as event_kind,
+        0 as online_delta,
+        session_id
+    from sessions_started
+),
+
+online_agents_at_start as (
+    select
+        shop_id,
+        session_id,
+        sum(online_delta) over (
+            partition by shop_id
+            order by event_at, event_kind
+            rows between unbounded preceding and current row
+        ) as online_agents
+    from presence_events
+),
+
+sessions_with_presence as (
+    select
+        shop_id,
+        session_id,
+        online_agents
+    from online_agents_at_start
+    where session_id is not null
+),
+
+reported_sessions as (
+    select distinct
+        shop_id,
+        session_id
+    from harassment_reports
+    where result = 'success'
+),
+
+sessions_classified as (
+    select
+        sessions_started.shop_id,
+        sessions_started.session_id,
+        sessions_started.customer_pin,
+        sessions_started.first_customer_msg_id,
+        sessions_started.first_customer_waiter_pin,
+        sessions_started.session_started_at,
+        sessions_started.stat_date,
+        coalesce(sessions_with_presence.online_agents, 0)
+            as online_agents_at_start,
+        reported_sessions.session_id is not null as is_harassment_reported,
+        {{ kefu_metrics.in_clock_window(
+            kefu_metrics.second_of_day('sessions_started.session_started_at'),
+            'rulebook.jd_night_start_second',
+            'rulebook.jd_night_end_second',
+        ) }} as is_night_start
+    from sessions_started
+    left join sessions_with_presence
+        on
+            sessions_started.shop_id = sessions_with_presence.shop_id
+            and sessions_started.session_id = sessions_with_presence.session_id
+    left join reported_sessions
+        on
+            sessions_started.shop_id = reported_sessions.shop_id
+            and sessions_started.session_id = reported_sessions.session_id
+    left join rulebook
+        on sessions_started.stat_date = rulebook.rule_date
+),
+
+final as (
+    select
+        shop_id,
+        session_id,
+        stat_date,
+        customer_pin,
+        session_started_at,
+        first_customer_msg_id,
+        first_customer_waiter_pin,
+        online_agents_at_start,
+        is_harassment_reported,
+        is_night_start,
+        case
+            when is_harassment_reported then 'harassment'
+            when online_agents_at_start = 0 then 'leave_message'
+            when is_night_start then 'night'
+            else 'eligible'
+        end as session_bucket
+    from sessions_classified
+)
+
+select * from final

@@ -1,0 +1,486 @@
+{#- 落实下单 / 落实付款 / 催付 / 售后责任 for every order (SPEC 4.2, 7).
+
+    Sessions are the 绩效 10-minute sessions of every non-group human chat,
+    whatever the buyer. A session by X (with a human message) is a
+    hand-over when the last human message by any OTHER account to the buyer
+    at or before its start is tb_handover_gap_seconds or more before the
+    start (or there is none); rule of the session's start date.
+
+    Credit at t: the latest hand-over session starting at or before t with
+    a human message at or before t (ties: later latest human message of
+    its agent at or before t, then greater account_nick); credited when
+    that agent's latest human message at or before t is at or after
+    t - tb_attribution_lookback_days days, else nobody.
+    落实下单 at created_at (rules of its date). 落实付款 at paid_at (rules of
+    paid_at's date); for a silent order only sessions starting at or after
+    created_at + tb_silent_order_followup_seconds are candidates.
+    售后责任: first human message at or after received_at, any account. -#}
+with session_messages as (
+    select * from {{ ref('int_taobao_session_messages') }}
+),
+
+orders as (
+    select * from {{ ref('stg_taobao__orders') }}
+),
+
+filter_accounts as (
+    select * from {{ ref('stg_taobao__filter_accounts') }}
+),
+
+rulebook as (
+    select * from {{ ref('int_rulebook_daily') }}
+),
+
+-- human messages of each (shop, buyer) in conversation order, with the
+-- time of the last message by another account before each run of
+-- consecutive messages of one account
+human_messages as (
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        msg_id,
+        sent_at,
+        row_number() over (
+            partition by shop_id, buyer_nick
+            order by sent_at, msg_id
+        ) as human_seq,
+        lag(account_nick) over (
+            partition by shop_id, buyer_nick
+            order by sent_at, msg_id
+        ) as previous_account_nick,
+        lag(sent_at) over (
+            partition by shop_id, buyer_nick
+            order by sent_at, msg_id
+        ) as previous_sent_at
+    from session_messages
+    where is_human_message
+),
+
+human_runs as (
+    select
+        *,
+        case
+            when
+                previous_account_nick is null
+                or previous_account_nick <> account_nick
+                then 1
+            else 0
+        end as is_run_start
+    from human_messages
+),
+
+human_run_numbers as (
+    select
+        *,
+        sum(is_run_start) over (
+            partition by shop_id, buyer_nick
+            order by human_seq
+            rows between unbounded preceding and current row
+        ) as run_number
+    from human_runs
+),
+
+human_stream as (
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        msg_id,
+        sent_at,
+        human_seq,
+        max(case when is_run_start = 1 then previous_sent_at end) over (
+            partition by shop_id, buyer_nick, run_number
+        ) as previous_other_sent_at
+    from human_run_numbers
+),
+
+chat_sessions as (
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        session_key,
+        min(sent_at) as started_at,
+        min(case when is_human_message then sent_at end)
+            as first_human_message_at
+    from session_messages
+    group by shop_id, buyer_nick, account_nick, session_key
+),
+
+human_sessions as (
+    select * from chat_sessions
+    where first_human_message_at is not null
+),
+
+-- the last human message (any account) at or before each session start
+start_events as (
+    select
+        shop_id,
+        buyer_nick,
+        sent_at as event_at,
+        0 as event_kind,
+        human_seq,
+        cast(null as {{ dbt.type_string() }}) as session_key
+    from human_stream
+    union all
+    select
+        shop_id,
+        buyer_nick,
+        started_at as event_at,
+        1 as event_kind,
+        cast(null as {{ dbt.type_bigint() }}) as human_seq,
+        session_key
+    from human_sessions
+),
+
+start_lookups as (
+    select
+        shop_id,
+        buyer_nick,
+        event_kind,
+        session_key,
+        max(human_seq) over (
+            partition by shop_id, buyer_nick
+            order by event_at, event_kind
+            rows between unbounded preceding and current row
+        ) as last_human_seq
+    from start_events
+),
+
+handover_checks as (
+    select
+        human_sessions.shop_id,
+        human_sessions.buyer_nick,
+        human_sessions.account_nick,
+        human_sessions.session_key,
+        human_sessions.started_at,
+        human_sessions.first_human_message_at,
+        case
+            when last_message.account_nick <> human_sessions.account_nick
+                then last_message.sent_at
+            else last_message.previous_other_sent_at
+        end as last_other_agent_message_at
+    from human_sessions
+    inner join start_lookups
+        on
+            human_sessions.session_key = start_lookups.session_key
+            and start_lookups.event_kind = 1
+    left join human_stream as last_message
+        on
+            start_lookups.shop_id = last_message.shop_id
+            and start_lookups.buyer_nick = last_message.buyer_nick
+            and start_lookups.last_human_seq = last_message.human_seq
+),
+
+handover_sessions as (
+    select handover_checks.*
+    from handover_checks
+    left join rulebook
+        on cast(handover_checks.started_at as date) = rulebook.rule_date
+    where
+        handover_checks.last_other_agent_message_at is null
+        or {{ kefu_metrics.seconds_between(
+            'handover_checks.last_other_agent_message_at',
+            'handover_checks.started_at') }}
+        >= rulebook.tb_handover_gap_seconds
+),
+
+-- one probe per credit to decide: the order at created_at; its payment at
+-- paid_at over all hand-overs and, for a silent order, over follow-ups
+order_rules as (
+    select
+        orders.shop_id,
+        orders.order_id,
+        orders.buyer_nick,
+        orders.created_at,
+        orders.paid_at,
+        created_rules.tb_attribution_lookback_days
+            as created_lookback_days,
+        paid_rules.tb_attribution_lookback_days as paid_lookback_days,
+        paid_rules.tb_silent_order_followup_seconds
+    from orders
+    left join rulebook as created_rules
+        on cast(orders.created_at as date) = created_rules.rule_date
+    left join rulebook as paid_rules
+        on cast(orders.paid_at as date) = paid_rules.rule_date
+),
+
+credit_probes as (
+    select
+        shop_id,
+        order_id,
+        buyer_nick,
+        'order' as credit_kind,
+        created_at as credit_at,
+        cast(null as timestamp) as earliest_start_at,
+        created_lookback_days as lookback_days
+    from order_rules
+    union all
+    select
+        shop_id,
+        order_id,
+        buyer_nick,
+        'payment' as credit_kind,
+        paid_at as credit_at,
+        cast(null as timestamp) as earliest_start_at,
+        paid_lookback_days as lookback_days
+    from order_rules
+    where paid_at is not null
+    union all
+    select
+        shop_id,
+        order_id,
+        buyer_nick,
+        'silent_payment' as credit_kind,
+        paid_at as credit_at,
+        {{ kefu_metrics.add_seconds(
+            'created_at', 'tb_silent_order_followup_seconds') }}
+            as earliest_start_at,
+        paid_lookback_days as lookback_days
+    from order_rules
+    where paid_at is not null
+),
+
+candidates as (
+    select
+        credit_probes.shop_id,
+        credit_probes.order_id,
+        credit_probes.buyer_nick,
+        credit_probes.credit_kind,
+        credit_probes.credit_at,
+        credit_probes.lookback_days,
+        handover_sessions.account_nick,
+        handover_sessions.started_at,
+        max(handover_sessions.started_at) over (
+            partition by
+                credit_probes.shop_id,
+                credit_probes.order_id,
+                credit_probes.credit_kind
+        ) as latest_started_at
+    from credit_probes
+    inner join handover_sessions
+        on
+            credit_probes.shop_id = handover_sessions.shop_id
+            and credit_probes.buyer_nick = handover_sessions.buyer_nick
+    where
+        handover_sessions.started_at <= credit_probes.credit_at
+        and handover_sessions.first_human_message_at
+        <= credit_probes.credit_at
+        and (
+            credit_probes.earliest_start_at is null
+            or handover_sessions.started_at
+            >= credit_probes.earliest_start_at
+        )
+),
+
+latest_candidates as (
+    select * from candidates
+    where started_at = latest_started_at
+),
+
+-- each latest candidate agent's last human message at or before t
+agent_events as (
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        sent_at as event_at,
+        0 as event_kind,
+        sent_at as message_at,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        cast(null as {{ dbt.type_string() }}) as credit_kind
+    from human_stream
+    union all
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        credit_at as event_at,
+        1 as event_kind,
+        cast(null as timestamp) as message_at,
+        order_id,
+        credit_kind
+    from latest_candidates
+),
+
+agent_lookups as (
+    select
+        shop_id,
+        order_id,
+        credit_kind,
+        account_nick,
+        event_kind,
+        max(message_at) over (
+            partition by shop_id, buyer_nick, account_nick
+            order by event_at, event_kind
+            rows between unbounded preceding and current row
+        ) as agent_last_message_at
+    from agent_events
+),
+
+ranked_candidates as (
+    select
+        latest_candidates.shop_id,
+        latest_candidates.order_id,
+        latest_candidates.credit_kind,
+        latest_candidates.credit_at,
+        latest_candidates.lookback_days,
+        latest_candidates.account_nick,
+        latest_candidates.started_at,
+        agent_lookups.agent_last_message_at,
+        row_number() over (
+            partition by
+                latest_candidates.shop_id,
+                latest_candidates.order_id,
+                latest_candidates.credit_kind
+            order by
+                agent_lookups.agent_last_message_at desc,
+                latest_candidates.account_nick desc
+        ) as candidate_rank
+    from latest_candidates
+    inner join agent_lookups
+        on
+            latest_candidates.shop_id = agent_lookups.shop_id
+            and latest_candidates.order_id = agent_lookups.order_id
+            and latest_candidates.credit_kind = agent_lookups.credit_kind
+            and latest_candidates.account_nick = agent_lookups.account_nick
+            and agent_lookups.event_kind = 1
+),
+
+credits as (
+    select
+        shop_id,
+        order_id,
+        credit_kind,
+        account_nick,
+        started_at as credited_session_started_at
+    from ranked_candidates
+    where
+        candidate_rank = 1
+        and agent_last_message_at >= {{ kefu_metrics.add_seconds(
+            'credit_at', '-86400 * lookback_days') }}
+),
+
+-- 售后责任: the first human message at or after received_at
+received_events as (
+    select
+        shop_id,
+        buyer_nick,
+        sent_at as event_at,
+        1 as event_kind,
+        human_seq,
+        cast(null as {{ dbt.type_string() }}) as order_id
+    from human_stream
+    union all
+    select
+        shop_id,
+        buyer_nick,
+        received_at as event_at,
+        0 as event_kind,
+        cast(null as {{ dbt.type_bigint() }}) as human_seq,
+        order_id
+    from orders
+    where received_at is not null
+),
+
+received_lookups as (
+    select
+        shop_id,
+        buyer_nick,
+        order_id,
+        event_kind,
+        min(human_seq) over (
+            partition by shop_id, buyer_nick
+            order by event_at, event_kind
+            rows between current row and unbounded following
+        ) as next_human_seq
+    from received_events
+),
+
+aftersale_agents as (
+    select
+        received_lookups.shop_id,
+        received_lookups.order_id,
+        next_message.account_nick
+    from received_lookups
+    inner join human_stream as next_message
+        on
+            received_lookups.shop_id = next_message.shop_id
+            and received_lookups.buyer_nick = next_message.buyer_nick
+            and received_lookups.next_human_seq = next_message.human_seq
+    where received_lookups.event_kind = 0
+),
+
+listed_sub_accounts as (
+    select distinct
+        shop_id,
+        buyer_nick
+    from filter_accounts
+    where category = 'sub_account'
+),
+
+final as (
+    select
+        orders.order_id,
+        orders.shop_id,
+        orders.buyer_nick,
+        orders.created_at,
+        orders.paid_at,
+        orders.amount,
+        order_credits.account_nick as order_agent,
+        case
+            when order_credits.account_nick is null then 'silent'
+            else 'inquiry'
+        end as order_kind,
+        case
+            when orders.paid_at is null then null
+            when order_credits.account_nick is null
+                then silent_payment_credits.account_nick
+            else payment_credits.account_nick
+        end as payment_agent,
+        coalesce(
+            case
+                when orders.paid_at is null then false
+                when order_credits.account_nick is null
+                    then silent_payment_credits.credited_session_started_at
+                    > orders.created_at
+                else payment_credits.credited_session_started_at
+                    > orders.created_at
+            end,
+            false
+        ) as is_urged_payment,
+        aftersale_agents.account_nick as aftersale_agent,
+        (
+            orders.buyer_nick like '%:%'
+            or listed_sub_accounts.buyer_nick is not null
+        ) as is_sub_account_buyer,
+        cast(orders.created_at as date) as stat_date,
+        cast(orders.paid_at as date) as paid_date
+    from orders
+    left join credits as order_credits
+        on
+            orders.shop_id = order_credits.shop_id
+            and orders.order_id = order_credits.order_id
+            and order_credits.credit_kind = 'order'
+    left join credits as payment_credits
+        on
+            orders.shop_id = payment_credits.shop_id
+            and orders.order_id = payment_credits.order_id
+            and payment_credits.credit_kind = 'payment'
+    left join credits as silent_payment_credits
+        on
+            orders.shop_id = silent_payment_credits.shop_id
+            and orders.order_id = silent_payment_credits.order_id
+            and silent_payment_credits.credit_kind = 'silent_payment'
+    left join aftersale_agents
+        on
+            orders.shop_id = aftersale_agents.shop_id
+            and orders.order_id = aftersale_agents.order_id
+    left join listed_sub_accounts
+        on
+            orders.shop_id = listed_sub_accounts.shop_id
+            and orders.buyer_nick = listed_sub_accounts.buyer_nick
+)
+
+select * from final

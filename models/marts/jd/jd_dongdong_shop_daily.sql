@@ -1,0 +1,101 @@
+{#- JD 咚咚 indicators per shop and stat_date (SPEC 2). One row whenever the
+    shop has a consultation session that day, harassment ones included. -#}
+with sessions as (
+    select * from {{ ref('int_jd_sessions_attributed') }}
+),
+
+online_service as (
+    select * from {{ ref('int_jd_online_service_daily') }}
+),
+
+session_totals as (
+    select
+        shop_id,
+        stat_date,
+        sum(case when is_consult then 1 else 0 end) as consult_sessions,
+        sum(
+            case when is_consult and is_responded then 1 else 0 end
+        ) as responded_sessions,
+        sum(
+            case when session_bucket = 'harassment' then 1 else 0 end
+        ) as harassment_sessions,
+        sum(
+            case when session_bucket = 'leave_message' then 1 else 0 end
+        ) as leave_message_sessions,
+        sum(
+            case when session_bucket = 'night' then 1 else 0 end
+        ) as night_sessions,
+        sum(
+            case when session_bucket = 'eligible' then 1 else 0 end
+        ) as eligible_sessions,
+        sum(
+            case
+                when session_bucket = 'eligible' and is_first_response_on_time
+                    then 1
+                else 0
+            end
+        ) as first_response_30s_sessions,
+        sum(
+            case
+                when session_bucket = 'eligible' then answered_rounds else 0
+            end
+        ) as answered_rounds,
+        sum(
+            case
+                when session_bucket = 'eligible' then unanswered_rounds else 0
+            end
+        ) as unanswered_rounds,
+        sum(
+            case
+                when session_bucket = 'eligible' then total_response_seconds
+                else 0
+            end
+        ) as total_response_seconds,
+        sum(
+            case
+                when session_bucket = 'leave_message' and is_responded
+                    then 1
+                else 0
+            end
+        ) as leave_message_replied_sessions
+    from sessions
+    group by shop_id, stat_date
+),
+
+final as (
+    select
+        session_totals.shop_id,
+        session_totals.stat_date,
+        session_totals.consult_sessions,
+        session_totals.responded_sessions,
+        session_totals.harassment_sessions,
+        session_totals.leave_message_sessions,
+        session_totals.night_sessions,
+        session_totals.eligible_sessions,
+        session_totals.first_response_30s_sessions,
+        {{ kefu_metrics.jd_ratio(
+            'session_totals.first_response_30s_sessions',
+            'session_totals.eligible_sessions',
+        ) }} as first_response_30s_rate,
+        session_totals.answered_rounds,
+        session_totals.unanswered_rounds,
+        session_totals.total_response_seconds,
+        {{ kefu_metrics.jd_ratio(
+            'session_totals.total_response_seconds',
+            'session_totals.answered_rounds',
+        ) }} as avg_response_seconds,
+        session_totals.leave_message_replied_sessions,
+        {{ kefu_metrics.jd_ratio(
+            'session_totals.leave_message_replied_sessions',
+            'session_totals.leave_message_sessions',
+        ) }} as leave_message_reply_rate,
+        coalesce(online_service.online_service_seconds, 0)
+            as online_service_seconds
+    from session_totals
+    left join online_service
+        on
+            session_totals.shop_id = online_service.shop_id
+            and session_totals.stat_date = online_service.stat_date
+)
+
+select * from final

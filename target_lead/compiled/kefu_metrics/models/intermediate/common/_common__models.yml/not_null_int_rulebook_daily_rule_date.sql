@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select rule_date
+from "kefu_metrics"."intermediate"."int_rulebook_daily"
+where rule_date is null
+
+

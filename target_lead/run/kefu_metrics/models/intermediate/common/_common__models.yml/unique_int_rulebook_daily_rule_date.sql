@@ -1,0 +1,28 @@
+
+    
+    select
+      count(*) as failures,
+      count(*) != 0 as should_warn,
+      count(*) != 0 as should_error
+    from (
+      
+    
+  
+    
+    
+
+select
+    rule_date as unique_field,
+    count(*) as n_records
+
+from "kefu_metrics"."intermediate"."int_rulebook_daily"
+where rule_date is not null
+group by rule_date
+having count(*) > 1
+
+
+
+  
+  
+      
+    ) dbt_internal_test
