@@ -1,0 +1,347 @@
+"""Generate demo raw exports (JD 咚咚, Kuaishou, Taobao) as Parquet files.
+
+    python -m kefu_metrics.demo [--out DIR] [--seed 42] [--days 30]
+        [--start-date YYYY-MM-DD] [--messages 300000] [--platforms jd,kuaishou,taobao]
+        [--clean] [--dirty-share 0.005] [--quiet]
+
+Layout (SPEC section 1): `<out>/<table>/<YYYY-MM-DD>.parquet`, one file per
+table and generated day (`<date>_partNNNN.parquet` when a day is written per
+shop), every column a string, plus `tb_filter_accounts/filter_accounts.parquet`
+and `_manifest.json` (row and dirty-row counts per file and table).
+
+Every day comes from its own random stream seeded by (seed, platform, date):
+the same options give byte-identical files, and a day's files do not depend
+on which other days are generated. The daily volume is `--messages / --days`
+(or `--messages-per-day`), split over the platforms in fixed shares, so to
+append day N later run `--start-date <day N> --days 1` with the same daily
+volume (e.g. `--messages-per-day`). Rows of a story that crosses midnight (a
+留言 answered next morning, an order paid later, an after-sale chat days
+later) are in the file of the day the story starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .demogen import dirty, jd, kuaishou, taobao
+from .demogen.common import (
+    MEAN_DAY_FACTOR,
+    PLATFORM_SHARE,
+    DayContext,
+    make_rng,
+    yyyymmdd,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO_ROOT / "data" / "raw"
+PLATFORMS: dict[str, ModuleType] = {"jd": jd, "kuaishou": kuaishou, "taobao": taobao}
+DEFAULT_START = {
+    "jd": dt.date(2021, 11, 16),  # crosses 2021-12-01 (night window) and 12-12
+    "kuaishou": dt.date(2023, 2, 14),  # crosses 2023-03-01 ([08,23)) and 03-08
+    "taobao": dt.date(2024, 10, 28),  # crosses 11-11
+}
+MESSAGE_TABLES = {"jd": "jd_chat_messages", "kuaishou": "ks_messages"}
+MESSAGE_TABLES["taobao"] = "tb_chat_messages"
+TABLES: dict[str, list[str]] = {
+    **jd.TABLES,
+    **kuaishou.TABLES,
+    **taobao.TABLES,
+    **taobao.STATIC_TABLES,
+}
+TABLE_NUMBER = {name: i + 1 for i, name in enumerate(TABLES)}
+CHUNK_MESSAGES = 1_000_000  # a day expected to be bigger is written per shop
+PROGRESS_DAYS = 7
+MANIFEST = "_manifest.json"
+
+
+@dataclass
+class Options:
+    out: Path = DEFAULT_OUT
+    seed: int = 42
+    days: int = 30
+    start_date: dt.date | None = None
+    messages: int = 300_000
+    messages_per_day: float | None = None
+    platforms: list[str] = field(default_factory=lambda: list(PLATFORMS))
+    clean: bool = False
+    dirty_share: float = 0.005
+    quiet: bool = False
+
+    def daily_messages(self) -> float:
+        """Nominal messages of a normal day over all platforms."""
+        if self.messages_per_day is not None:
+            return self.messages_per_day
+        return self.messages / self.days / MEAN_DAY_FACTOR
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["out"] = str(self.out)
+        data["start_date"] = self.start_date.isoformat() if self.start_date else None
+        return data
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def _platforms(text: str) -> list[str]:
+    names = [p.strip() for p in text.split(",") if p.strip()]
+    unknown = [p for p in names if p not in PLATFORMS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {','.join(PLATFORMS)}")
+    return [p for p in PLATFORMS if p in names]
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 0.2:
+        raise argparse.ArgumentTypeError("must be within [0, 0.2]")
+    return value
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m kefu_metrics.demo",
+        description="Generate demo raw chat exports as Parquet (see SPEC 1).",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="raw dir")
+    parser.add_argument("--seed", type=_non_negative_int, default=42)
+    parser.add_argument("--days", type=_positive_int, default=30)
+    parser.add_argument(
+        "--start-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="first day for every platform (default: per platform, "
+        + ", ".join(f"{p} {d}" for p, d in DEFAULT_START.items())
+        + ")",
+    )
+    parser.add_argument(
+        "--messages",
+        type=_positive_int,
+        default=300_000,
+        help="approximate chat messages over all platforms and days",
+    )
+    parser.add_argument(
+        "--messages-per-day",
+        type=float,
+        default=None,
+        help="nominal messages of a normal day (overrides --messages); keeps a "
+        "day's data the same whatever --days is",
+    )
+    parser.add_argument("--platforms", type=_platforms, default=list(PLATFORMS))
+    parser.add_argument("--clean", action="store_true", help="remove --out first")
+    parser.add_argument(
+        "--dirty-share",
+        type=_share,
+        default=0.005,
+        help="share of rows made dirty in every table (default 0.005)",
+    )
+    parser.add_argument("--quiet", action="store_true")
+    ns = parser.parse_args(argv)
+    return Options(
+        out=ns.out,
+        seed=ns.seed,
+        days=ns.days,
+        start_date=ns.start_date,
+        messages=ns.messages,
+        messages_per_day=ns.messages_per_day,
+        platforms=ns.platforms,
+        clean=ns.clean,
+        dirty_share=ns.dirty_share,
+        quiet=ns.quiet,
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+
+class Writer:
+    """Writes files and keeps the manifest entry of each."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.out = options.out
+        self.files: dict[str, dict[str, object]] = {}
+        path = self.out / MANIFEST
+        if path.exists() and not options.clean:
+            try:
+                self.files = json.loads(path.read_text(encoding="utf-8"))["files"]
+            except (ValueError, KeyError):
+                self.files = {}
+
+    def clear_day(self, table: str, day: str) -> None:
+        folder = self.out / table
+        for stale in [folder / f"{day}.parquet", *folder.glob(f"{day}_part*.parquet")]:
+            if stale.exists():
+                stale.unlink()
+            self.files.pop(f"{table}/{stale.name}", None)
+
+    def write(
+        self,
+        table_name: str,
+        file_name: str,
+        table: pa.Table,
+        platform: str,
+        day: str | None,
+        part: int,
+    ) -> int:
+        assert table.column_names == TABLES[table_name], table_name
+        ymd = yyyymmdd(dt.date.fromisoformat(day)) if day else 0
+        rng = make_rng(self.options.seed, platform, ymd, 3, TABLE_NUMBER[table_name])
+        if part:
+            rng = make_rng(self.options.seed, platform, ymd, 3, TABLE_NUMBER[table_name], part)
+        table, report = dirty.inject(
+            table, dirty.RULES[table_name], self.options.dirty_share, rng
+        )
+        folder = self.out / table_name
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / file_name, compression="zstd")
+        self.files[f"{table_name}/{file_name}"] = {
+            "table": table_name,
+            "platform": platform,
+            "date": day,
+            "seed": self.options.seed,
+            "rows": table.num_rows,
+            "dirty": report.dirty,
+            "cosmetic": report.cosmetic,
+            "forms": report.forms,
+        }
+        return table.num_rows
+
+    def manifest(self) -> dict[str, object]:
+        tables: dict[str, dict[str, object]] = {}
+        for name in sorted(self.files):
+            entry = self.files[name]
+            total = tables.setdefault(
+                str(entry["table"]),
+                {"files": 0, "rows": 0, "dirty": {}, "cosmetic": {}},
+            )
+            total["files"] = int(total["files"]) + 1  # type: ignore[call-overload]
+            total["rows"] = int(total["rows"]) + int(entry["rows"])  # type: ignore[call-overload]
+            for key in ("dirty", "cosmetic"):
+                acc: dict[str, int] = total[key]  # type: ignore[assignment]
+                for kind, count in entry[key].items():  # type: ignore[union-attr]
+                    acc[kind] = acc.get(kind, 0) + int(count)
+        for total in tables.values():
+            rows = int(total["rows"])  # type: ignore[call-overload]
+            injected = sum(total["dirty"].values())  # type: ignore[union-attr]
+            total["dirty_share"] = round(injected / rows, 6) if rows else 0.0
+        return {
+            "generator": "kefu_metrics.demo",
+            "format_version": 1,
+            "seed": self.options.seed,
+            "options": self.options.as_json(),
+            "dirty_kinds": list(dirty.DIRTY_KINDS),
+            "cosmetic_kinds": list(dirty.COSMETIC_KINDS),
+            "tables": dict(sorted(tables.items())),
+            "files": dict(sorted(self.files.items())),
+        }
+
+    def save_manifest(self) -> dict[str, object]:
+        manifest = self.manifest()
+        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False)
+        (self.out / MANIFEST).write_text(text + "\n", encoding="utf-8")
+        return manifest
+
+
+def _log(options: Options, text: str) -> None:
+    if not options.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def generate_day(
+    writer: Writer, module: ModuleType, platform: str, ctx: DayContext
+) -> tuple[int, int]:
+    """Write one platform-day; returns (messages, rows)."""
+    day = ctx.day.isoformat()
+    n_shops = len(module.SHOPS)
+    chunked = ctx.expected_messages() > CHUNK_MESSAGES
+    for table in module.TABLES:
+        writer.clear_day(table, day)
+    messages = rows = 0
+    pending: dict[str, list[pa.Table]] = {t: [] for t in module.TABLES}
+    for shop in range(n_shops):
+        for table, data in module.generate_shop_day(ctx, shop).items():
+            pending[table].append(data)
+        if chunked or shop == n_shops - 1:
+            part = shop + 1 if chunked else 0
+            for table, chunks in pending.items():
+                data = pa.concat_tables(chunks)
+                name = f"{day}_part{part:04d}.parquet" if chunked else f"{day}.parquet"
+                written = writer.write(table, name, data, platform, day, part)
+                rows += written
+                if table == MESSAGE_TABLES[platform]:
+                    messages += written
+            pending = {t: [] for t in module.TABLES}
+    return messages, rows
+
+
+def run(options: Options) -> dict[str, object]:
+    if options.clean and options.out.exists():
+        shutil.rmtree(options.out)
+    options.out.mkdir(parents=True, exist_ok=True)
+    writer = Writer(options)
+    started = time.perf_counter()
+    total_messages = 0
+    for platform in options.platforms:
+        module = PLATFORMS[platform]
+        first = options.start_date or DEFAULT_START[platform]
+        per_day = options.daily_messages() * PLATFORM_SHARE[platform]
+        t_block, m_block, r_block = time.perf_counter(), 0, 0
+        for i in range(options.days):
+            day = first + dt.timedelta(days=i)
+            ctx = DayContext(options.seed, platform, day, per_day)
+            messages, rows = generate_day(writer, module, platform, ctx)
+            m_block += messages
+            r_block += rows
+            total_messages += messages
+            if (i + 1) % PROGRESS_DAYS == 0 or i + 1 == options.days:
+                elapsed = max(time.perf_counter() - t_block, 1e-9)
+                block_start = day - dt.timedelta(days=(i % PROGRESS_DAYS))
+                _log(
+                    options,
+                    f"[{platform}] {block_start}..{day}: {m_block:,} messages, "
+                    f"{r_block:,} rows, {r_block / elapsed:,.0f} rows/s",
+                )
+                t_block, m_block, r_block = time.perf_counter(), 0, 0
+    if "taobao" in options.platforms:
+        name = "filter_accounts.parquet"
+        writer.write("tb_filter_accounts", name, taobao.filter_accounts_table(), "taobao", None, 0)
+    manifest = writer.save_manifest()
+    elapsed = time.perf_counter() - started
+    _log(
+        options,
+        f"done: {total_messages:,} messages in {elapsed:.1f} s "
+        f"({total_messages / max(elapsed, 1e-9):,.0f} messages/s) -> {options.out}",
+    )
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(parse_args(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

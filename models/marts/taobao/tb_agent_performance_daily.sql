@@ -1,0 +1,208 @@
+{#- Taobao 客服绩效 per agent account and day (SPEC 4.2, 7). The population
+    leaves out sub-account buyers and group chats in every column.
+    Per-buyer-day columns follow the natural day of the buyer's messages,
+    per-session columns the session's start date, order credits the date
+    of created_at and payment credits the date of paid_at. -#}
+with sessions as (
+    select * from {{ ref('int_taobao_sessions') }}
+),
+
+agent_buyer_days as (
+    select * from {{ ref('int_taobao_agent_buyer_days') }}
+),
+
+orders_attributed as (
+    select * from {{ ref('int_taobao_orders_attributed') }}
+),
+
+session_days as (
+    select
+        shop_id,
+        account_nick,
+        stat_date,
+        sum(case when has_buyer_message then 1 else 0 end) as sessions,
+        count(first_response_seconds) as first_responses,
+        coalesce(sum(first_response_seconds), 0)
+            as total_first_response_seconds,
+        sum(answered_rounds) as answered_rounds,
+        sum(unanswered_rounds) as unanswered_rounds,
+        sum(total_response_seconds) as total_response_seconds,
+        sum(agent_messages) as agent_messages,
+        sum(agent_chars) as agent_chars
+    from sessions
+    where not is_sub_account_buyer
+    group by shop_id, account_nick, stat_date
+),
+
+buyer_day_totals as (
+    select
+        shop_id,
+        account_nick,
+        stat_date,
+        sum(case when is_received then 1 else 0 end) as received_buyers,
+        sum(case when is_replied then 1 else 0 end) as replied_buyers,
+        sum(case when is_inquiry then 1 else 0 end) as inquiry_buyers,
+        sum(case when is_aftersale then 1 else 0 end) as aftersale_buyers,
+        sum(case when is_inquiry_ordered then 1 else 0 end)
+            as inquiry_ordered_buyers,
+        sum(case when is_inquiry_paid then 1 else 0 end)
+            as inquiry_paid_buyers
+    from agent_buyer_days
+    group by shop_id, account_nick, stat_date
+),
+
+population_orders as (
+    select * from orders_attributed
+    where not is_sub_account_buyer
+),
+
+order_credit_days as (
+    select
+        shop_id,
+        order_agent as account_nick,
+        stat_date,
+        count(*) as order_credit_orders
+    from population_orders
+    where order_agent is not null
+    group by shop_id, order_agent, stat_date
+),
+
+payment_credit_days as (
+    select
+        shop_id,
+        payment_agent as account_nick,
+        paid_date as stat_date,
+        count(*) as payment_credit_orders,
+        sum(coalesce(amount, 0)) as payment_credit_amount,
+        sum(case when is_urged_payment then 1 else 0 end)
+            as urged_paid_orders
+    from population_orders
+    where payment_agent is not null
+    group by shop_id, payment_agent, paid_date
+),
+
+agent_days as (
+    select
+        shop_id,
+        account_nick,
+        stat_date
+    from buyer_day_totals
+    union
+    select
+        shop_id,
+        account_nick,
+        stat_date
+    from order_credit_days
+    union
+    select
+        shop_id,
+        account_nick,
+        stat_date
+    from payment_credit_days
+),
+
+joined as (
+    select
+        agent_days.shop_id,
+        agent_days.account_nick,
+        agent_days.stat_date,
+        coalesce(buyer_day_totals.received_buyers, 0) as received_buyers,
+        coalesce(buyer_day_totals.replied_buyers, 0) as replied_buyers,
+        coalesce(session_days.sessions, 0) as sessions,
+        coalesce(session_days.first_responses, 0) as first_responses,
+        coalesce(session_days.total_first_response_seconds, 0)
+            as total_first_response_seconds,
+        coalesce(session_days.answered_rounds, 0) as answered_rounds,
+        coalesce(session_days.unanswered_rounds, 0) as unanswered_rounds,
+        coalesce(session_days.total_response_seconds, 0)
+            as total_response_seconds,
+        coalesce(session_days.agent_messages, 0) as agent_messages,
+        coalesce(session_days.agent_chars, 0) as agent_chars,
+        coalesce(buyer_day_totals.inquiry_buyers, 0) as inquiry_buyers,
+        coalesce(buyer_day_totals.aftersale_buyers, 0) as aftersale_buyers,
+        coalesce(buyer_day_totals.inquiry_ordered_buyers, 0)
+            as inquiry_ordered_buyers,
+        coalesce(buyer_day_totals.inquiry_paid_buyers, 0)
+            as inquiry_paid_buyers,
+        coalesce(order_credit_days.order_credit_orders, 0)
+            as order_credit_orders,
+        coalesce(payment_credit_days.payment_credit_orders, 0)
+            as payment_credit_orders,
+        coalesce(payment_credit_days.payment_credit_amount, 0)
+            as payment_credit_amount,
+        coalesce(payment_credit_days.urged_paid_orders, 0)
+            as urged_paid_orders
+    from agent_days
+    left join buyer_day_totals
+        on
+            agent_days.shop_id = buyer_day_totals.shop_id
+            and agent_days.account_nick = buyer_day_totals.account_nick
+            and agent_days.stat_date = buyer_day_totals.stat_date
+    left join session_days
+        on
+            agent_days.shop_id = session_days.shop_id
+            and agent_days.account_nick = session_days.account_nick
+            and agent_days.stat_date = session_days.stat_date
+    left join order_credit_days
+        on
+            agent_days.shop_id = order_credit_days.shop_id
+            and agent_days.account_nick = order_credit_days.account_nick
+            and agent_days.stat_date = order_credit_days.stat_date
+    left join payment_credit_days
+        on
+            agent_days.shop_id = payment_credit_days.shop_id
+            and agent_days.account_nick = payment_credit_days.account_nick
+            and agent_days.stat_date = payment_credit_days.stat_date
+),
+
+final as (
+    select
+        shop_id,
+        account_nick,
+        stat_date,
+        received_buyers,
+        replied_buyers,
+        received_buyers - replied_buyers as unreplied_buyers,
+        case
+            when received_buyers > 0
+                then cast(replied_buyers as double) / received_buyers
+        end as reply_rate,
+        sessions,
+        first_responses,
+        cast(total_first_response_seconds as double)
+            as total_first_response_seconds,
+        case
+            when first_responses > 0
+                then cast(total_first_response_seconds as double)
+                / first_responses
+        end as avg_first_response_seconds,
+        answered_rounds,
+        unanswered_rounds,
+        cast(total_response_seconds as double) as total_response_seconds,
+        case
+            when answered_rounds > 0
+                then cast(total_response_seconds as double)
+                / answered_rounds
+        end as avg_response_seconds,
+        agent_messages,
+        agent_chars,
+        inquiry_buyers,
+        aftersale_buyers,
+        inquiry_ordered_buyers,
+        inquiry_paid_buyers,
+        case
+            when inquiry_buyers > 0
+                then cast(inquiry_ordered_buyers as double) / inquiry_buyers
+        end as inquiry_order_rate,
+        case
+            when inquiry_buyers > 0
+                then cast(inquiry_paid_buyers as double) / inquiry_buyers
+        end as inquiry_paid_rate,
+        order_credit_orders,
+        payment_credit_orders,
+        payment_credit_amount,
+        urged_paid_orders
+    from joined
+)
+
+select * from final

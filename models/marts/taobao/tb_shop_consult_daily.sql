@@ -1,0 +1,42 @@
+{#- Tmall 咨询体检 (SPEC 4.1): 咨询人数, 回复人数, 旺旺回复率 and response
+    time per shop and natural day. -#}
+with consult_buyer_days as (
+    select * from {{ ref('int_taobao_consult_buyer_days') }}
+),
+
+shop_days as (
+    select
+        shop_id,
+        stat_date,
+        count(*) as consulting_buyers,
+        sum(case when is_replied then 1 else 0 end) as replied_buyers,
+        sum(answered_rounds) as answered_rounds,
+        sum(unanswered_rounds) as unanswered_rounds,
+        sum(total_response_seconds) as total_response_seconds
+    from consult_buyer_days
+    group by shop_id, stat_date
+),
+
+final as (
+    select
+        shop_id,
+        stat_date,
+        consulting_buyers,
+        replied_buyers,
+        case
+            when consulting_buyers > 0
+                then cast(replied_buyers as double)
+                / cast(consulting_buyers as double)
+        end as reply_rate,
+        answered_rounds,
+        unanswered_rounds,
+        cast(total_response_seconds as double) as total_response_seconds,
+        case
+            when answered_rounds > 0
+                then cast(total_response_seconds as double)
+                / answered_rounds
+        end as avg_response_seconds
+    from shop_days
+)
+
+select * from final
