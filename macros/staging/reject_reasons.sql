@@ -26,3 +26,9 @@
         cast(null as varchar)
     {%- endif -%}
 {%- endmacro %}
+
+{#- Raw table name of a staging entity (source jd / kuaishou / taobao). -#}
+{% macro raw_table_name(source_name, entity) -%}
+    {%- set prefixes = {'jd': 'jd', 'kuaishou': 'ks', 'taobao': 'tb'} -%}
+    {{ prefixes[source_name] ~ '_' ~ entity }}
+{%- endmacro %}

@@ -10,7 +10,16 @@
     conflicting_duplicate, identical ones kept once; then for the survivor:
     required column empty -> missing_value, bad timestamp ->
     unparseable_timestamp, bad number -> unparseable_number, bad enum ->
-    unknown_value; finally (optional) a parent lookup -> unknown_session.
+    unknown_value. (Kuaishou's unknown_session check is applied by the
+    staging views, so that a late session rescues its messages.)
+
+    Incremental: the model is incremental by raw file. A run reads only the
+    files it has not seen (source_file), plus the rows already stored for the
+    keys those files touch, recomputes those key groups and replaces them
+    (delete+insert on the key). An identical re-sent export therefore
+    collapses, and a changed one turns its key into a conflict, exactly as a
+    full refresh would. `_loaded_at` marks the rows (re)computed by a run;
+    downstream models use it to find the dates they must reprocess.
 
     columns: list of dicts in raw column order:
       name      raw column name
@@ -19,11 +28,14 @@
       required  true when an empty value rejects the row
       values    accepted lower-case values for enum / flag ('0'/'1')
     key_columns: raw names of the key.
-    parent: optional dict(column=..., relation=..., parent_column=...,
-            reason=...): a kept row whose column is not found among the
-            parent's kept rows is rejected with that reason.
 -#}
-{% macro stage_raw_table(source_name, table_name, columns, key_columns, parent=none) %}
+{% macro stage_raw_table(source_name, table_name, columns, key_columns) %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=key_columns,
+    on_schema_change='fail',
+) }}
 {%- set src = source(source_name, table_name) -%}
 {%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
 {%- set key_list = key_columns | join(', ') -%}
@@ -38,14 +50,57 @@ with source_rows as (
     select * from {{ src }}
 ),
 
-cleaned as (
+new_rows as (
     select
         {%- for column in columns %}
         {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
         {%- endfor %}
         {{ kefu_metrics.raw_source_file() }} as source_file
     from source_rows
+    {%- if is_incremental() %}
+    where {{ kefu_metrics.raw_source_file() }} not in (
+        select distinct loaded.source_file from {{ this }} as loaded
+    )
+    {%- endif %}
 ),
+
+{%- if is_incremental() %}
+
+stored_rows_of_touched_keys as (
+    select
+        {%- for column in columns %}
+        stored.raw__{{ column.name }} as {{ column.name }},
+        {%- endfor %}
+        stored.source_file
+    from {{ this }} as stored
+    inner join (
+        select distinct {{ key_list }}
+        from new_rows
+        where
+            {%- for key in key_columns %}
+            {{ key }} is not null{% if not loop.last %} and{% endif %}
+            {%- endfor %}
+    ) as touched_keys
+        on
+            {%- for key in key_columns %}
+            stored.{{ key }} = touched_keys.{{ key }}
+            {%- if not loop.last %} and{% endif %}
+            {%- endfor %}
+),
+
+cleaned as (
+    select * from new_rows
+    union all
+    select * from stored_rows_of_touched_keys
+),
+
+{%- else %}
+
+cleaned as (
+    select * from new_rows
+),
+
+{%- endif %}
 
 hashed as (
     select
@@ -126,15 +181,6 @@ checked as (
     from typed
 ),
 
-{%- if parent is not none %}
-
-parent_keys as (
-    select distinct {{ parent.parent_column }} as parent_key
-    from {{ parent.relation }}
-    where row_status = 'kept'
-),
-
-{%- endif %}
 
 final as (
     select
@@ -143,26 +189,11 @@ final as (
         case
             when checked.check_reason is not null then 'rejected'
             when checked.key_row_number > 1 then 'collapsed_duplicate'
-            {%- if parent is not none %}
-            when parent_keys.parent_key is null then 'rejected'
-            {%- endif %}
             else 'kept'
         end as row_status,
-        {%- if parent is not none %}
-        case
-            when checked.check_reason is not null then checked.check_reason
-            when checked.key_row_number > 1 then null
-            when parent_keys.parent_key is null then '{{ parent.reason }}'
-        end as reject_reason,
-        case
-            when checked.check_reason is not null then checked.check_column
-            when checked.key_row_number > 1 then null
-            when parent_keys.parent_key is null then '{{ parent.column }}'
-        end as reject_column,
-        {%- else %}
         checked.check_reason as reject_reason,
         checked.check_column as reject_column,
-        {%- endif %}
+        {{ kefu_metrics.run_timestamp() }} as _loaded_at,
         {%- for column in columns %}
         checked.typed__{{ column.name }} as {{ column.get('as', column.name) }},
         {%- endfor %}
@@ -171,14 +202,17 @@ final as (
         {{- "," if not loop.last }}
         {%- endfor %}
     from checked
-    {%- if parent is not none %}
-    left join parent_keys
-        on checked.{{ parent.column }} = parent_keys.parent_key
-    {%- endif %}
 )
 
 select * from final
 {% endmacro %}
+
+
+{#- When this dbt invocation started, as a timestamp literal: marks the rows
+    a run (re)computed. -#}
+{% macro run_timestamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
 
 
 {#- The typed value of one cleaned column; NULL when it does not parse. -#}

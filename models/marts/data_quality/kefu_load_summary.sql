@@ -1,4 +1,6 @@
-{#- One row per raw table: how many raw rows arrived and where each went.
+{#- One row per raw table: how many raw rows arrived and where each went,
+    counted from the staging views themselves (staged), the rejected views
+    and the collapsed copies.
     raw_rows = staged_rows + rejected_rows + collapsed_duplicate_rows. -#}
 {%- set tables = [
     ('jd', 'chat_messages'), ('jd', 'waiter_status_log'),
@@ -8,13 +10,28 @@
     ('taobao', 'filter_accounts'),
 ] -%}
 
-with validated as (
+with outcomes as (
     {%- for source_name, entity in tables %}
+    {%- set name = source_name ~ '__' ~ entity %}
+    select
+        '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
+            as source_table,
+        'kept' as row_status,
+        cast(null as varchar) as reject_reason
+    from {{ ref('stg_' ~ name) }}
+    union all
+    select
+        source_table,
+        'rejected' as row_status,
+        reject_reason
+    from {{ ref('stg_' ~ name ~ '_rejected') }}
+    union all
     select
         source_table,
         row_status,
         reject_reason
-    from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
+    from {{ ref('base_' ~ name) }}
+    where row_status = 'collapsed_duplicate'
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -34,7 +51,7 @@ flagged as (
             when reject_reason = '{{ reason }}' then 1 else 0
         end as is_{{ reason }}{{ "," if not loop.last }}
         {%- endfor %}
-    from validated
+    from outcomes
 ),
 
 final as (

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ kefu_metrics.stage_raw_table(
     source_name='jd',
     table_name='jd_harassment_reports',

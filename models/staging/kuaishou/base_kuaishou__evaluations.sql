@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ kefu_metrics.stage_raw_table(
     source_name='kuaishou',
     table_name='ks_evaluations',
@@ -14,7 +12,4 @@
             'values': ['satisfied', 'neutral', 'disappointed']},
         {'name': 'rated_at', 'kind': 'epoch_ms', 'required': false},
     ],
-    parent={'column': 'session_id', 'parent_column': 'session_id',
-        'relation': ref('base_kuaishou__sessions'),
-        'reason': 'unknown_session'},
 ) }}

@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ kefu_metrics.stage_raw_table(
     source_name='kuaishou',
     table_name='ks_messages',
@@ -13,7 +11,4 @@
         {'name': 'sent_at', 'kind': 'epoch_ms', 'required': true},
         {'name': 'content', 'kind': 'text', 'required': false},
     ],
-    parent={'column': 'session_id', 'parent_column': 'session_id',
-        'relation': ref('base_kuaishou__sessions'),
-        'reason': 'unknown_session'},
 ) }}

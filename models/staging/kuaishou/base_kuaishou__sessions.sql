@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ kefu_metrics.stage_raw_table(
     source_name='kuaishou',
     table_name='ks_sessions',

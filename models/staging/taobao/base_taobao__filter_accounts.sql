@@ -1,5 +1,3 @@
-{{ config(materialized='table') }}
-
 {{ kefu_metrics.stage_raw_table(
     source_name='taobao',
     table_name='tb_filter_accounts',
