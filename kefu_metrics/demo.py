@@ -1,13 +1,15 @@
 """Generate demo raw exports (JD 咚咚, Kuaishou, Taobao) as Parquet files.
 
     python -m kefu_metrics.demo [--out DIR] [--seed 42] [--days 30]
-        [--start-date YYYY-MM-DD] [--messages 300000] [--platforms jd,kuaishou,taobao]
-        [--clean] [--dirty-share 0.005] [--quiet]
+        [--start-date YYYY-MM-DD] [--messages 300000 | --messages-per-day N]
+        [--platforms jd,kuaishou,taobao] [--clean] [--dirty-share 0.005] [--quiet]
 
 Layout (SPEC section 1): `<out>/<table>/<YYYY-MM-DD>.parquet`, one file per
 table and generated day (`<date>_partNNNN.parquet` when a day is written per
 shop), every column a string, plus `tb_filter_accounts/filter_accounts.parquet`
-and `_manifest.json` (row and dirty-row counts per file and table).
+and `_manifest.json`: per file and per table the rows, the dirty rows injected
+by kind (see demogen/dirty.py), the cosmetic noise that must stay good rows,
+and what staging should therefore report (`expected_staging`).
 
 Every day comes from its own random stream seeded by (seed, platform, date):
 the same options give byte-identical files, and a day's files do not depend
@@ -27,9 +29,11 @@ import json
 import shutil
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -51,8 +55,11 @@ DEFAULT_START = {
     "kuaishou": dt.date(2023, 2, 14),  # crosses 2023-03-01 ([08,23)) and 03-08
     "taobao": dt.date(2024, 10, 28),  # crosses 11-11
 }
-MESSAGE_TABLES = {"jd": "jd_chat_messages", "kuaishou": "ks_messages"}
-MESSAGE_TABLES["taobao"] = "tb_chat_messages"
+MESSAGE_TABLES = {
+    "jd": "jd_chat_messages",
+    "kuaishou": "ks_messages",
+    "taobao": "tb_chat_messages",
+}
 TABLES: dict[str, list[str]] = {
     **jd.TABLES,
     **kuaishou.TABLES,
@@ -86,7 +93,7 @@ class Options:
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
-        data["out"] = str(self.out)
+        del data["out"]  # files must not depend on where they are written
         data["start_date"] = self.start_date.isoformat() if self.start_date else None
         return data
 
@@ -125,9 +132,15 @@ def parse_args(argv: list[str] | None = None) -> Options:
         prog="python -m kefu_metrics.demo",
         description="Generate demo raw chat exports as Parquet (see SPEC 1).",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="raw dir")
-    parser.add_argument("--seed", type=_non_negative_int, default=42)
-    parser.add_argument("--days", type=_positive_int, default=30)
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"raw dir (default {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--seed", type=_non_negative_int, default=42, help="random seed (default 42)"
+    )
+    parser.add_argument(
+        "--days", type=_positive_int, default=30, help="days per platform (30)"
+    )
     parser.add_argument(
         "--start-date",
         type=dt.date.fromisoformat,
@@ -140,7 +153,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--messages",
         type=_positive_int,
         default=300_000,
-        help="approximate chat messages over all platforms and days",
+        help="approximate chat messages over all platforms and days (300000)",
     )
     parser.add_argument(
         "--messages-per-day",
@@ -149,15 +162,24 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="nominal messages of a normal day (overrides --messages); keeps a "
         "day's data the same whatever --days is",
     )
-    parser.add_argument("--platforms", type=_platforms, default=list(PLATFORMS))
-    parser.add_argument("--clean", action="store_true", help="remove --out first")
+    parser.add_argument(
+        "--platforms",
+        type=_platforms,
+        default=list(PLATFORMS),
+        help="comma-separated subset of " + ",".join(PLATFORMS),
+    )
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="remove --out first (default: rewrite only the generated days)",
+    )
     parser.add_argument(
         "--dirty-share",
         type=_share,
         default=0.005,
         help="share of rows made dirty in every table (default 0.005)",
     )
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
     ns = parser.parse_args(argv)
     return Options(
         out=ns.out,
@@ -176,15 +198,18 @@ def parse_args(argv: list[str] | None = None) -> Options:
 # ---------------------------------------------------------------- writing
 
 
+JsonDict = dict[str, Any]
+
+
 class Writer:
-    """Writes files and keeps the manifest entry of each."""
+    """Writes the files and keeps a manifest entry for each."""
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self.out = options.out
-        self.files: dict[str, dict[str, object]] = {}
+        self.files: dict[str, JsonDict] = {}
         path = self.out / MANIFEST
-        if path.exists() and not options.clean:
+        if path.exists() and not options.clean:  # keep entries of other days
             try:
                 self.files = json.loads(path.read_text(encoding="utf-8"))["files"]
             except (ValueError, KeyError):
@@ -206,11 +231,11 @@ class Writer:
         day: str | None,
         part: int,
     ) -> int:
+        """Inject dirty rows (own random stream per file) and write."""
         assert table.column_names == TABLES[table_name], table_name
         ymd = yyyymmdd(dt.date.fromisoformat(day)) if day else 0
-        rng = make_rng(self.options.seed, platform, ymd, 3, TABLE_NUMBER[table_name])
-        if part:
-            rng = make_rng(self.options.seed, platform, ymd, 3, TABLE_NUMBER[table_name], part)
+        stream = (3, TABLE_NUMBER[table_name], *((part,) if part else ()))
+        rng = make_rng(self.options.seed, platform, ymd, *stream)
         table, report = dirty.inject(
             table, dirty.RULES[table_name], self.options.dirty_share, rng
         )
@@ -229,24 +254,12 @@ class Writer:
         }
         return table.num_rows
 
-    def manifest(self) -> dict[str, object]:
-        tables: dict[str, dict[str, object]] = {}
-        for name in sorted(self.files):
-            entry = self.files[name]
-            total = tables.setdefault(
-                str(entry["table"]),
-                {"files": 0, "rows": 0, "dirty": {}, "cosmetic": {}},
-            )
-            total["files"] = int(total["files"]) + 1  # type: ignore[call-overload]
-            total["rows"] = int(total["rows"]) + int(entry["rows"])  # type: ignore[call-overload]
-            for key in ("dirty", "cosmetic"):
-                acc: dict[str, int] = total[key]  # type: ignore[assignment]
-                for kind, count in entry[key].items():  # type: ignore[union-attr]
-                    acc[kind] = acc.get(kind, 0) + int(count)
-        for total in tables.values():
-            rows = int(total["rows"])  # type: ignore[call-overload]
-            injected = sum(total["dirty"].values())  # type: ignore[union-attr]
-            total["dirty_share"] = round(injected / rows, 6) if rows else 0.0
+    def manifest(self) -> JsonDict:
+        files = {
+            name: entry
+            for name, entry in sorted(self.files.items())
+            if (self.out / name).exists()
+        }
         return {
             "generator": "kefu_metrics.demo",
             "format_version": 1,
@@ -254,15 +267,53 @@ class Writer:
             "options": self.options.as_json(),
             "dirty_kinds": list(dirty.DIRTY_KINDS),
             "cosmetic_kinds": list(dirty.COSMETIC_KINDS),
-            "tables": dict(sorted(tables.items())),
-            "files": dict(sorted(self.files.items())),
+            "tables": table_totals(files),
+            "files": files,
         }
 
-    def save_manifest(self) -> dict[str, object]:
+    def save_manifest(self) -> JsonDict:
         manifest = self.manifest()
-        text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False)
+        text = json.dumps(manifest, ensure_ascii=False, indent=1)
         (self.out / MANIFEST).write_text(text + "\n", encoding="utf-8")
         return manifest
+
+
+def table_totals(files: dict[str, JsonDict]) -> dict[str, JsonDict]:
+    """Per table: files, rows, injected dirty rows, and what staging should
+    report for them."""
+    totals: dict[str, JsonDict] = {}
+    for entry in files.values():
+        total = totals.setdefault(
+            entry["table"],
+            {"files": 0, "rows": 0, "dirty": Counter(), "cosmetic": Counter()},
+        )
+        total["files"] += 1
+        total["rows"] += entry["rows"]
+        total["dirty"].update(entry["dirty"])
+        total["cosmetic"].update(entry["cosmetic"])
+    for total in totals.values():
+        injected: Counter[str] = total["dirty"]
+        total["dirty"] = dict(injected)
+        total["cosmetic"] = dict(total["cosmetic"])
+        rows = total["rows"]
+        total["dirty_share"] = round(injected.total() / rows, 6) if rows else 0.0
+        total["expected_staging"] = expected_staging(total["dirty"])
+    return dict(sorted(totals.items()))
+
+
+def expected_staging(injected: dict[str, int]) -> dict[str, int]:
+    """What staging should report for the injected rows (SPEC 7): rows
+    rejected per reason and exact copies collapsed. Kuaishou messages and
+    evaluations of a rejected session come on top as `unknown_session`."""
+    return {
+        "collapsed_duplicate": injected.get("exact_duplicate", 0),
+        "missing_value": injected.get("missing_key", 0)
+        + injected.get("missing_value", 0),
+        "conflicting_duplicate": 2 * injected.get("conflicting_duplicate", 0),
+        "unparseable_timestamp": injected.get("bad_timestamp", 0),
+        "unparseable_number": injected.get("bad_amount", 0),
+        "unknown_value": injected.get("unknown_enum", 0),
+    }
 
 
 def _log(options: Options, text: str) -> None:
@@ -327,7 +378,14 @@ def run(options: Options) -> dict[str, object]:
                 t_block, m_block, r_block = time.perf_counter(), 0, 0
     if "taobao" in options.platforms:
         name = "filter_accounts.parquet"
-        writer.write("tb_filter_accounts", name, taobao.filter_accounts_table(), "taobao", None, 0)
+        writer.write(
+            "tb_filter_accounts",
+            name,
+            taobao.filter_accounts_table(),
+            "taobao",
+            None,
+            0,
+        )
     manifest = writer.save_manifest()
     elapsed = time.perf_counter() - started
     _log(

@@ -35,8 +35,11 @@ def summarize(database: Path) -> str:
                 f'select count(*) from marts."{table_name}"'
             ).fetchone()
             lines.append(f"{table_name:<34}{count:>12,}")
-        lines += ["", f"{'raw table':<24}{'raw':>11}{'staged':>11}"
-                  f"{'rejected':>10}{'dup':>8}  rejected by reason"]
+        lines += [
+            "",
+            f"{'raw table':<24}{'raw':>11}{'staged':>11}"
+            f"{'rejected':>10}{'dup':>8}  rejected by reason",
+        ]
         has_summary = any(name == "kefu_load_summary" for (name,) in marts)
         if has_summary:
             cursor = connection.execute(
@@ -49,7 +52,8 @@ def summarize(database: Path) -> str:
                     f"{name.removesuffix('_rows')}={record[name]}"
                     for name in names
                     if name.endswith("_rows")
-                    and name not in {
+                    and name
+                    not in {
                         "raw_rows",
                         "staged_rows",
                         "rejected_rows",

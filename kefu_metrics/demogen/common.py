@@ -118,13 +118,36 @@ def load_factor(t: np.ndarray, promo: bool) -> np.ndarray:
 
 def skewed_index(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
     """Indices into a pool of `size`, low indices (loyal buyers) more often."""
-    return np.minimum((size * rng.random(n) ** 1.7).astype(np.int64), size - 1)
+    return np.minimum((size * rng.random(n) ** 1.3).astype(np.int64), size - 1)
 
 
 def lognormal(
     rng: np.random.Generator, median: float, sigma: float, n: int
 ) -> np.ndarray:
     return rng.lognormal(np.log(median), sigma, n)
+
+
+# ---------------------------------------------------------------- columns
+
+
+class Collector:
+    """Message columns gathered in chunks; scalars stretch to the chunk."""
+
+    def __init__(self, *names: str, **defaults: int) -> None:
+        self.names = names
+        self.defaults = defaults
+        self.parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+
+    def add(self, *values: np.ndarray | int | float) -> None:
+        given = dict(zip(self.names, values, strict=False))
+        for name in self.names[len(values) :]:
+            given[name] = self.defaults[name]
+        n = max((len(v) for v in given.values() if np.ndim(v) > 0), default=0)
+        for name, value in given.items():
+            self.parts[name].append(np.broadcast_to(np.asarray(value), n).copy())
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: np.concatenate(chunks) for name, chunks in self.parts.items()}
 
 
 # ---------------------------------------------------------------- groups
@@ -272,8 +295,13 @@ def build_rounds(
 # ---------------------------------------------------------------- text
 
 
-_HMS = pa.array(
-    [f" {h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)]
+_SECOND = np.arange(86_400)
+_TWO_DIGITS = pa.array([f"{i:02d}" for i in range(60)])
+_HMS = pc.binary_join_element_wise(  # " HH:MM:SS" for every second of a day
+    pc.binary_join_element_wise(" ", _TWO_DIGITS.take(_SECOND // 3600), ""),
+    _TWO_DIGITS.take(_SECOND // 60 % 60),
+    _TWO_DIGITS.take(_SECOND % 60),
+    ":",
 )
 _FRACTION = pa.array([""] + [f".{i:03d}" for i in range(1000)])
 
@@ -290,7 +318,9 @@ def text_timestamps(
     ms = np.asarray(ms, dtype=np.int64)
     if len(ms) == 0:
         return pa.array([], type=pa.string())
-    safe = ms if valid is None else np.where(valid, ms, ms[valid][0] if valid.any() else 0)
+    safe = (
+        ms if valid is None else np.where(valid, ms, ms[valid][0] if valid.any() else 0)
+    )
     days = safe // DAY_MS
     in_day = safe - days * DAY_MS
     first = int(days.min())

@@ -267,7 +267,10 @@ def inject(
     kinds = applicable_kinds(rules)
     weight = np.array([KIND_WEIGHT[k] for k in kinds])
     weight = weight / weight.sum()
-    counts = {k: int(rng.binomial(n, min(1.0, share * w))) for k, w in zip(kinds, weight)}
+    counts = {
+        k: int(rng.binomial(n, min(1.0, share * w)))
+        for k, w in zip(kinds, weight, strict=True)
+    }
     cosmetic = {
         "whitespace": int(rng.binomial(n, min(1.0, 2 * share))),
         "uppercase_enum": int(rng.binomial(n, share)) if rules.enums else 0,
@@ -300,7 +303,9 @@ def inject(
         col = list(rules.enums)[rng.integers(0, len(rules.enums))]
         value = edits.get(col, int(row))
         if value:
-            edits.set(col, int(row), value.upper() if rng.random() < 0.7 else value.title())
+            edits.set(
+                col, int(row), value.upper() if rng.random() < 0.7 else value.title()
+            )
         else:
             cosmetic["uppercase_enum"] -= 1
     for row in take(cosmetic["whitespace"]):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from .common import (
+    Collector,
     DayContext,
     RoundParams,
     arrival_times,
@@ -22,6 +25,7 @@ from .common import (
     take_text,
     text_timestamps,
     to_ms,
+    yyyymmdd,
 )
 from .vocab import VOCAB
 
@@ -47,7 +51,7 @@ TABLES = {
         "result",
     ],
 }
-MESSAGES_PER_SESSION = 8.9  # calibrated: mean messages of a generated session
+MESSAGES_PER_SESSION = 8.4  # calibrated: mean messages of a generated session
 
 SENDERS = ["customer", "waiter", "system"]
 CUSTOMER, WAITER, SYSTEM = 0, 1, 2
@@ -131,14 +135,23 @@ def _shift_events(
     if kind in ("morning", "day"):
         start = at(8.4, 9.1) if kind == "morning" else at(8.9, 9.2)
         events += [(start, agent, ST_ONLINE)]
-        events += [(at(11.9, 12.3), agent, ST_SUSPENDED), (at(12.8, 13.3), agent, ST_ONLINE)]
+        events += [
+            (at(11.9, 12.3), agent, ST_SUSPENDED),
+            (at(12.8, 13.3), agent, ST_ONLINE),
+        ]
         events += [(at(17.5, 18.4), agent, ST_OFFLINE)]
     elif kind == "evening":
         events += [(at(13.4, 14.1), agent, ST_ONLINE)]
-        events += [(at(17.9, 18.2), agent, ST_SUSPENDED), (at(18.5, 18.9), agent, ST_ONLINE)]
+        events += [
+            (at(17.9, 18.2), agent, ST_SUSPENDED),
+            (at(18.5, 18.9), agent, ST_ONLINE),
+        ]
         events += [(at(late_end - 0.6, late_end + 0.4), agent, ST_OFFLINE)]
     else:  # night: 23:00 until the next morning
-        events += [(at(22.8, 23.1), agent, ST_ONLINE), (at(32.5, 33.2), agent, ST_OFFLINE)]
+        events += [
+            (at(22.8, 23.1), agent, ST_ONLINE),
+            (at(32.5, 33.2), agent, ST_OFFLINE),
+        ]
         return events
     if rng.random() < 0.35:  # a short break
         pause = float(np.round(rng.uniform(events[0][0] + 1800, events[1][0] - 900)))
@@ -175,12 +188,12 @@ class Timeline:
 
 
 def timeline(ctx: DayContext, shop_index: int) -> Timeline:
-    import datetime as dt
-
+    """Online agents around day D, from the shifts starting on D-1 (a night
+    shift), D and D+1 (who answers the night's 留言 next morning)."""
     events: list[Event] = []
     for offset in (-1, 0, 1):
         day = ctx.day + dt.timedelta(days=offset)
-        ymd = day.year * 10_000 + day.month * 100 + day.day
+        ymd = yyyymmdd(day)
         for t, agent, status in schedule(ctx.seed, shop_index, ymd, day.weekday()):
             events.append((t + offset * 86_400.0, agent, status))
     events.sort()
@@ -212,29 +225,13 @@ def timeline(ctx: DayContext, shop_index: int) -> Timeline:
 # ---------------------------------------------------------------- messages
 
 
-class _Messages:
-    """Column chunks of messages collected before sorting by time."""
-
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {
-            k: [] for k in ("sess", "t", "sender", "type", "content", "pin")
-        }
-
-    def add(self, sess, t, sender, mtype, content, pin) -> None:  # noqa: ANN001
-        n = len(sess)
-        for key, value in zip(
-            self.parts, (sess, t, sender, mtype, content, pin), strict=True
-        ):
-            self.parts[key].append(np.broadcast_to(np.asarray(value), n).copy())
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {k: np.concatenate(v) for k, v in self.parts.items()}
-
-
-def _choice(rng: np.random.Generator, n: int, values: list[int], p: list[float]):
+def _choice(
+    rng: np.random.Generator, n: int, values: list[int], p: list[float]
+) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)[rng.choice(len(values), n, p=p)]
 
 
+@functools.lru_cache(maxsize=16)
 def _buyer_pool(seed: int, shop_index: int, size: int) -> pa.Array:
     rng = make_rng(seed, "jd", 0, 102, shop_index, size)
     hexes = rng.integers(0, 16**12, size)
@@ -250,91 +247,74 @@ def _buyer_pool(seed: int, shop_index: int, size: int) -> pa.Array:
     return pa.array(pins, type=pa.string())
 
 
-def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
+@dataclass
+class _Plan:
+    """Who arrives when, who is online to answer, and which sessions are
+    outreach (no customer message), harassment or 留言."""
+
+    t0: np.ndarray  # session arrival, seconds after the day's midnight
+    buyer: np.ndarray
+    agent: np.ndarray  # assigned / replying agent, -1 for none
+    outreach: np.ndarray
+    harass: np.ndarray
+    leave: np.ndarray  # 留言: nobody online at arrival
+    never: np.ndarray  # 留言 that nobody answers
+    reply_at: np.ndarray  # 留言: first answer time
+    speed: np.ndarray  # per agent wait multiplier
+
+
+def _plan(
+    ctx: DayContext, rng: np.random.Generator, shop_index: int, pool_size: int
+) -> _Plan:
     shop = SHOPS[shop_index]
-    rng = ctx.rng(1, shop_index)
-    pins = pa.array(agent_pins(shop), type=pa.string())
-    n_agents = len(shop.shifts)
-    normal_sessions = ctx.messages_per_day * shop.share / MESSAGES_PER_SESSION
-    pool = _buyer_pool(ctx.seed, shop_index, max(300, int(normal_sessions * 6)))
     expected = ctx.expected_messages() * shop.share / MESSAGES_PER_SESSION
     n = int(rng.poisson(expected * rng.lognormal(0.0, 0.08)))
-
     kind_u = rng.random(n)
     outreach = kind_u < 0.02
-    harass = (kind_u >= 0.02) & (kind_u < 0.027)
+    harass = (kind_u >= 0.02) & (kind_u < 0.03)
     t0 = arrival_times(rng, n, ctx.promo)
     t0[outreach] = rng.uniform(9.5 * 3600, 21 * 3600, int(outreach.sum()))
     order = np.argsort(t0, kind="stable")
     t0, outreach, harass = t0[order], outreach[order], harass[order]
-    buyer = skewed_index(rng, n, len(pool))
+    buyer = skewed_index(rng, n, pool_size)
 
     tl = timeline(ctx, shop_index)
     seg = np.searchsorted(tl.start, t0, side="right") - 1
     online_n = tl.count[seg]
     pick = tl.agents[seg, (rng.random(n) * np.maximum(online_n, 1)).astype(np.int64)]
     leave = (online_n == 0) & ~outreach
-    agent = np.where(leave, -1, pick)
-    speed = make_rng(ctx.seed, "jd", 0, 103, shop_index).lognormal(0, 0.35, n_agents)
-
     # 留言: answered when someone comes online (often the next morning)
-    nxt = tl.next_online[np.minimum(seg + 1, len(tl.start) - 1)]
-    nxt = np.where(seg + 1 < len(tl.start), nxt, -1)
+    has_next = seg + 1 < len(tl.start)
+    nxt = np.where(has_next, tl.next_online[np.where(has_next, seg + 1, 0)], -1)
     never = (nxt < 0) | (rng.random(n) < 0.12)
-    back_at = np.where(nxt >= 0, tl.start[np.maximum(nxt, 0)], np.inf)
-    reply_at = back_at + lognormal(rng, 240.0, 0.8, n)
-    slot = (rng.random(n) * np.maximum(tl.count[np.maximum(nxt, 0)], 1)).astype(int)
-    replier = np.where(never, -1, tl.agents[np.maximum(nxt, 0), slot])
-    agent = np.where(leave, replier, agent)
-    outreach_agent = rng.integers(0, n_agents, n)
-    agent = np.where(outreach & (agent < 0), outreach_agent, agent)
+    nxt0 = np.maximum(nxt, 0)
+    reply_at = np.where(nxt >= 0, tl.start[nxt0], np.inf)
+    reply_at = reply_at + lognormal(rng, 240.0, 0.8, n)
+    slot = (rng.random(n) * np.maximum(tl.count[nxt0], 1)).astype(np.int64)
+    replier = np.where(never, -1, tl.agents[nxt0, slot])
+    agent = np.where(leave, replier, pick)
+    n_agents = len(shop.shifts)
+    agent = np.where(outreach & (agent < 0), rng.integers(0, n_agents, n), agent)
+    speed = make_rng(ctx.seed, "jd", 0, 103, shop_index).lognormal(0, 0.35, n_agents)
+    return _Plan(t0, buyer, agent, outreach, harass, leave, never, reply_at, speed)
 
-    msgs = _Messages()
-    chat = np.flatnonzero(~outreach)
-    end = _add_conversations(
-        ctx, rng, msgs, chat, t0, agent, speed, leave, never, reply_at
-    )
-    _add_extras(rng, shop, msgs, chat, t0, end, agent, leave, never, reply_at)
-    spam = np.flatnonzero(harass)  # harassers flood the chat
-    k = rng.integers(3, 9, len(spam))
-    owner = np.repeat(spam, k)
-    msgs.add(
-        owner,
-        t0[owner] + rng.uniform(5, 600, len(owner)),
-        CUSTOMER,
-        TEXT,
-        0,
-        np.where(leave[owner], -1, agent[owner]),
-    )
-    out = np.flatnonzero(outreach)
-    k = 1 + (rng.random(len(out)) < 0.4)
-    owner = np.repeat(out, k)
-    t_out = t0[owner] + (np.arange(len(owner)) - np.repeat(np.cumsum(k) - k, k)) * 8.0
-    msgs.add(
-        owner,
-        t_out,
-        WAITER,
-        _choice(rng, len(owner), [TEXT, CARD], [0.4, 0.6]),
-        VOCAB.pick(rng, np.full(len(owner), VOCAB.code["agent_outreach"])),
-        agent[owner],
-    )
-    m = msgs.arrays()
-    # harassment sessions: abusive buyer content
-    abuse = harass[m["sess"]] & (m["sender"] == CUSTOMER) & (m["type"] == TEXT)
-    m["content"][abuse] = VOCAB.pick(
-        rng, np.full(int(abuse.sum()), VOCAB.code["buyer_abuse"])
-    )
 
-    sort = np.lexsort((np.arange(len(m["t"])), m["sender"] != CUSTOMER, m["t"]))
-    m = {key: value[sort] for key, value in m.items()}
+def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
+    shop = SHOPS[shop_index]
+    rng = ctx.rng(1, shop_index)
+    normal_sessions = ctx.messages_per_day * shop.share / MESSAGES_PER_SESSION
+    pool = _buyer_pool(ctx.seed, shop_index, max(300, int(normal_sessions * 6)))
+    plan = _plan(ctx, rng, shop_index, len(pool))
+    m = _messages(ctx, rng, shop, plan)
+    pins = pa.array(agent_pins(shop), type=pa.string())
+    session_ids = ctx.ymd * 1_000_000 + 1 + np.arange(len(plan.t0))
     nm = len(m["t"])
-    session_ids = ctx.ymd * 1_000_000 + 1 + np.arange(n)
     messages = string_table(
         {
             "msg_id": int_text(ctx.ymd * 100_000_000 + 1 + np.arange(nm)),
             "session_id": int_text(session_ids[m["sess"]]),
             "shop_id": const_text(shop.shop_id, nm),
-            "customer_pin": pool.take(pa.array(buyer[m["sess"]])),
+            "customer_pin": pool.take(pa.array(plan.buyer[m["sess"]])),
             "waiter_pin": take_text(pins, m["pin"]),
             "sender": take_text(SENDERS, m["sender"]),
             "msg_type": take_text(MSG_TYPES, m["type"]),
@@ -342,45 +322,93 @@ def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
             "content": VOCAB.take(m["content"]),
         }
     )
+    return {
+        "jd_chat_messages": messages,
+        "jd_waiter_status_log": _status_log(ctx, shop_index, pins),
+        "jd_harassment_reports": _reports(ctx, rng, shop, plan, m, pool, session_ids),
+    }
 
-    # harassment reports: mostly on abusive sessions, a few rejected elsewhere
+
+def _messages(
+    ctx: DayContext, rng: np.random.Generator, shop: Shop, plan: _Plan
+) -> dict[str, np.ndarray]:
+    """All messages of the day's sessions, sorted as the export lists them."""
+    msgs = Collector("sess", "t", "sender", "type", "content", "pin")
+    chat = np.flatnonzero(~plan.outreach)
+    end = _add_conversations(ctx, rng, msgs, chat, plan)
+    _add_extras(rng, shop, msgs, chat, end, plan)
+    spam = np.flatnonzero(plan.harass)  # harassers flood the chat
+    owner = np.repeat(spam, rng.integers(3, 9, len(spam)))
+    t_spam = plan.t0[owner] + rng.uniform(5, 600, len(owner))
+    waiting = plan.leave[owner] & (t_spam < plan.reply_at[owner])
+    msgs.add(owner, t_spam, CUSTOMER, TEXT, 0, np.where(waiting, -1, plan.agent[owner]))
+    out = np.flatnonzero(plan.outreach)  # the shop writes first, nobody answers
+    k = 1 + (rng.random(len(out)) < 0.4)
+    owner = np.repeat(out, k)
+    step = np.arange(len(owner)) - np.repeat(np.cumsum(k) - k, k)
+    msgs.add(
+        owner,
+        plan.t0[owner] + step * 8.0,
+        WAITER,
+        _choice(rng, len(owner), [TEXT, CARD], [0.4, 0.6]),
+        VOCAB.pick(rng, np.full(len(owner), VOCAB.code["agent_outreach"])),
+        plan.agent[owner],
+    )
+    m = msgs.arrays()
+    abuse = plan.harass[m["sess"]] & (m["sender"] == CUSTOMER) & (m["type"] == TEXT)
+    m["content"][abuse] = VOCAB.pick(
+        rng, np.full(int(abuse.sum()), VOCAB.code["buyer_abuse"])
+    )
+    order = np.lexsort((np.arange(len(m["t"])), m["sender"] != CUSTOMER, m["t"]))
+    return {key: value[order] for key, value in m.items()}
+
+
+def _reports(
+    ctx: DayContext,
+    rng: np.random.Generator,
+    shop: Shop,
+    plan: _Plan,
+    m: dict[str, np.ndarray],
+    pool: pa.Array,
+    session_ids: np.ndarray,
+) -> pa.Table:
+    """举报: mostly on abusive sessions, a few (rejected) on ordinary ones."""
+    n = len(plan.t0)
     ends = np.zeros(n)
     np.maximum.at(ends, m["sess"], m["t"])
-    reported = harass | ((rng.random(n) < 0.003) & ~outreach)
+    reported = plan.harass | ((rng.random(n) < 0.003) & ~plan.outreach)
     rep = np.flatnonzero(reported)
     result = np.where(
-        harass[rep],
-        _choice(rng, len(rep), [0, 1, 2], [0.55, 0.3, 0.15]),
+        plan.harass[rep],
+        _choice(rng, len(rep), [0, 1, 2], [0.5, 0.3, 0.2]),
         _choice(rng, len(rep), [1, 2], [0.8, 0.2]),
     )
-    reports = string_table(
+    reported_at = ends[rep] + rng.uniform(30, 900, len(rep))
+    return string_table(
         {
             "report_id": int_text(ctx.ymd * 100_000 + 1 + np.arange(len(rep))),
             "shop_id": const_text(shop.shop_id, len(rep)),
             "session_id": int_text(session_ids[rep]),
-            "customer_pin": pool.take(pa.array(buyer[rep])),
-            "reported_at": text_timestamps(
-                to_ms(ctx.start_ms, ends[rep] + rng.uniform(30, 900, len(rep)))
-            ),
+            "customer_pin": pool.take(pa.array(plan.buyer[rep])),
+            "reported_at": text_timestamps(to_ms(ctx.start_ms, reported_at)),
             "result": take_text(RESULTS, result),
         }
     )
 
+
+def _status_log(ctx: DayContext, shop_index: int, pins: pa.Array) -> pa.Table:
+    """Status changes of the shifts starting this day (a night shift's
+    offline row, next morning, is in this day's file too)."""
     events = schedule(ctx.seed, shop_index, ctx.ymd, ctx.day.weekday())
     ev = np.array(events, dtype=np.float64).reshape(-1, 3)
-    status = string_table(
+    return string_table(
         {
-            "shop_id": const_text(shop.shop_id, len(ev)),
+            "shop_id": const_text(SHOPS[shop_index].shop_id, len(ev)),
             "waiter_pin": take_text(pins, ev[:, 1].astype(np.int64)),
             "status": take_text(STATUSES, ev[:, 2].astype(np.int64)),
             "changed_at": text_timestamps(to_ms(ctx.start_ms, ev[:, 0])),
         }
     )
-    return {
-        "jd_chat_messages": messages,
-        "jd_waiter_status_log": status,
-        "jd_harassment_reports": reports,
-    }
 
 
 JD_ROUNDS = RoundParams(wait_median=22.0, wait_sigma=1.0, slow_share=0.03)
@@ -389,25 +417,20 @@ JD_ROUNDS = RoundParams(wait_median=22.0, wait_sigma=1.0, slow_share=0.03)
 def _add_conversations(
     ctx: DayContext,
     rng: np.random.Generator,
-    msgs: _Messages,
+    msgs: Collector,
     chat: np.ndarray,
-    t0: np.ndarray,
-    agent: np.ndarray,
-    speed: np.ndarray,
-    leave: np.ndarray,
-    never: np.ndarray,
-    reply_at: np.ndarray,
+    plan: _Plan,
 ) -> np.ndarray:
     """Buyer rounds and agent answers; returns each session's end time."""
     n = len(chat)
-    start = t0[chat]
-    mult = speed[np.maximum(agent[chat], 0)] * load_factor(start, ctx.promo)
+    start = plan.t0[chat]
+    mult = plan.speed[np.maximum(plan.agent[chat], 0)] * load_factor(start, ctx.promo)
     first = lognormal(rng, 9.0, 0.9, n) * mult
-    first = np.where(leave[chat], reply_at[chat] - start, first)
+    first = np.where(plan.leave[chat], plan.reply_at[chat] - start, first)
     unanswered = rng.random(n) < 0.06
-    unanswered |= leave[chat] & never[chat]
+    unanswered |= plan.leave[chat] & plan.never[chat]
     rounds = 1 + np.minimum(rng.poisson(1.5, n), 12)
-    rounds = np.where(leave[chat] & never[chat], 1, rounds)
+    rounds = np.where(plan.leave[chat] & plan.never[chat], 1, rounds)
     conv = build_rounds(rng, JD_ROUNDS, start, rounds, mult, unanswered, first)
 
     sess = chat[conv.sess]
@@ -445,11 +468,11 @@ def _add_conversations(
         ),
     )
     # the pin stays empty on a 留言 until the reply assigns it
-    waiting = conv.buyer & leave[sess] & (conv.t < reply_at[sess])
-    pin = np.where(waiting, -1, agent[sess])
+    waiting = conv.buyer & plan.leave[sess] & (conv.t < plan.reply_at[sess])
+    pin = np.where(waiting, -1, plan.agent[sess])
     sender = np.where(conv.buyer, CUSTOMER, WAITER)
     msgs.add(sess, conv.t, sender, mtype, VOCAB.pick(rng, group), pin)
-    end = np.zeros(len(t0))
+    end = np.zeros(len(plan.t0))
     end[chat] = conv.end
     return end
 
@@ -457,35 +480,32 @@ def _add_conversations(
 def _add_extras(
     rng: np.random.Generator,
     shop: Shop,
-    msgs: _Messages,
+    msgs: Collector,
     chat: np.ndarray,
-    t0: np.ndarray,
     end: np.ndarray,
-    agent: np.ndarray,
-    leave: np.ndarray,
-    never: np.ndarray,
-    reply_at: np.ndarray,
+    plan: _Plan,
 ) -> None:
     """欢迎语, 离线提示, 自动回复菜单, system notices and outreach openers."""
     n = len(chat)
-    lv = leave[chat]
+    lv = plan.leave[chat]
     welcome = chat[~lv & (rng.random(n) < shop.welcome)]
     early = rng.random(len(welcome)) < 0.3
-    t_w = t0[welcome] + np.where(
+    t_w = plan.t0[welcome] + np.where(  # some greet before the first message
         early, -rng.uniform(1, 5, len(welcome)), rng.uniform(0.2, 1.5, len(welcome))
     )
+    t_w = np.maximum(t_w, 0.0)
     msgs.add(
         welcome,
         t_w,
         WAITER,
         WELCOME,
         VOCAB.pick(rng, np.full(len(welcome), VOCAB.code["jd_welcome"])),
-        agent[welcome],
+        plan.agent[welcome],
     )
     off = chat[lv]
     msgs.add(
         off,
-        t0[off] + rng.uniform(0.1, 0.8, len(off)),
+        plan.t0[off] + rng.uniform(0.1, 0.8, len(off)),
         SYSTEM,
         OFFLINE,
         VOCAB.pick(rng, np.full(len(off), VOCAB.code["jd_offline"])),
@@ -494,8 +514,10 @@ def _add_extras(
     if shop.menu:  # buyer taps a menu question, the menu answers at once
         tap = chat[rng.random(n) < 0.15]
         qi = rng.integers(0, VOCAB.size[VOCAB.code["menu_question"]], len(tap))
-        t_tap = t0[tap] - rng.uniform(2, 20, len(tap))
-        pin = np.where(leave[tap] & (t_tap < reply_at[tap]), -1, agent[tap])
+        t_tap = np.maximum(plan.t0[tap] - rng.uniform(2, 20, len(tap)), 0.0)
+        pin = np.where(
+            plan.leave[tap] & (t_tap < plan.reply_at[tap]), -1, plan.agent[tap]
+        )
         msgs.add(
             tap,
             t_tap,
@@ -519,14 +541,14 @@ def _add_extras(
         SYSTEM,
         SYS,
         VOCAB.pick(rng, np.full(len(ender), VOCAB.code["jd_system"])),
-        np.where(leave[ender] & never[ender], -1, agent[ender]),
+        np.where(plan.leave[ender] & plan.never[ender], -1, plan.agent[ender]),
     )
     opener = chat[rng.random(n) < 0.04]
     msgs.add(
         opener,
-        t0[opener] - rng.uniform(120, 3600, len(opener)),
+        np.maximum(plan.t0[opener] - rng.uniform(120, 3600, len(opener)), 0.0),
         WAITER,
         _choice(rng, len(opener), [TEXT, CARD], [0.5, 0.5]),
         VOCAB.pick(rng, np.full(len(opener), VOCAB.code["agent_outreach"])),
-        np.where(leave[opener], -1, agent[opener]),
+        np.where(plan.leave[opener], -1, plan.agent[opener]),
     )

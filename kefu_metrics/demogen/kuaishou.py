@@ -5,12 +5,14 @@ Every timestamp is UTC epoch milliseconds as text (the API's format).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from .common import (
+    Collector,
     DayContext,
     RoundParams,
     arrival_times,
@@ -53,7 +55,7 @@ TABLES = {
         "rated_at",
     ],
 }
-MESSAGES_PER_SESSION = 9.3  # calibrated: mean messages of a generated session
+MESSAGES_PER_SESSION = 9.65  # calibrated: mean messages of a generated session
 
 ROLES = ["buyer", "agent", "robot", "system"]
 BUYER, AGENT, ROBOT, SYSTEM = range(4)
@@ -81,7 +83,9 @@ KS_ROUNDS = RoundParams(wait_median=28.0, wait_sigma=1.05, slow_share=0.04)
 
 
 def agent_ids(shop_index: int) -> list[str]:
-    return [f"88{shop_index + 1}0{i + 1:04d}" for i in range(SHOPS[shop_index].n_agents)]
+    return [
+        f"88{shop_index + 1}0{i + 1:04d}" for i in range(SHOPS[shop_index].n_agents)
+    ]
 
 
 def _shifts(ctx: DayContext, shop_index: int) -> tuple[np.ndarray, np.ndarray]:
@@ -97,6 +101,7 @@ def _shifts(ctx: DayContext, shop_index: int) -> tuple[np.ndarray, np.ndarray]:
     return start, end
 
 
+@functools.lru_cache(maxsize=16)
 def _buyer_pool(seed: int, shop_index: int, size: int) -> pa.Array:
     rng = make_rng(seed, "kuaishou", 0, 102, shop_index, size)
     return int_text(rng.integers(1_000_000_000, 3_999_999_999, size))
@@ -111,25 +116,33 @@ def _pick_on_duty(
     return np.where(on.any(axis=1), keys.argmax(axis=1), -1)
 
 
-class _Messages:
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {
-            k: [] for k in ("sess", "t", "role", "agent", "content")
-        }
-
-    def add(self, sess, t, role, agent, content) -> None:  # noqa: ANN001
-        n = len(sess)
-        for key, value in zip(
-            self.parts, (sess, t, role, agent, content), strict=True
-        ):
-            self.parts[key].append(np.broadcast_to(np.asarray(value), n).copy())
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {k: np.concatenate(v) for k, v in self.parts.items()}
-
-
 def _phrases(rng: np.random.Generator, group: str, n: int) -> np.ndarray:
     return VOCAB.pick(rng, np.full(n, VOCAB.code[group]))
+
+
+@dataclass
+class _Sessions:
+    """Per session of the shop-day; NaN / -1 where it does not apply."""
+
+    t0: np.ndarray
+    buyer: np.ndarray
+    human: np.ndarray  # transferred to a human (转人工)
+    transferred: np.ndarray
+    assigned: np.ndarray
+    agent: np.ndarray
+    never: np.ndarray  # transferred but never taken from the queue
+    first_reply: np.ndarray
+    closed: np.ndarray
+    reason: np.ndarray
+
+    @classmethod
+    def empty(cls, t0: np.ndarray, buyer: np.ndarray, human: np.ndarray) -> _Sessions:
+        n = len(t0)
+        nan = np.full(n, np.nan)
+        return cls(
+            t0, buyer, human, nan.copy(), nan.copy(), np.full(n, -1),
+            np.zeros(n, bool), nan.copy(), nan.copy(), np.full(n, -1),
+        )  # fmt: skip
 
 
 def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
@@ -141,44 +154,57 @@ def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
     n = int(rng.poisson(expected * rng.lognormal(0.0, 0.08)))
     t0 = arrival_times(rng, n, ctx.promo)
     buyer = skewed_index(rng, n, len(pool))
+    daytime = (t0 >= DAY_HOURS[0] * 3600) & (t0 < DAY_HOURS[1] * 3600)
+    human = rng.random(n) < np.where(daytime, 0.68, 0.45)
+    s = _Sessions.empty(t0, buyer, human)
+    msgs = Collector("sess", "t", "role", "agent", "content")
+    robot_end = _robot_phase(rng, msgs, s)
+    _human_phase(ctx, rng, msgs, shop_index, s, robot_end)
+    last, last_agent = _last_times(msgs.arrays(), n)
+    _close(rng, msgs, s, last)
+    evaluations = _evaluations(rng, s, last_agent, last)
+    return _tables(ctx, shop_index, pool, s, msgs.arrays(), evaluations)
+
+
+def _robot_phase(rng: np.random.Generator, msgs: Collector, s: _Sessions) -> np.ndarray:
+    """Greeting, then a few question/answer exchanges with the robot;
+    returns when the robot phase ends."""
+    n = len(s.t0)
+    k = np.minimum(rng.poisson(0.7, n), 3) + (~s.human).astype(np.int64)
+    owner, _ = group_index(k)
+    gap = lognormal(rng, 15.0, 0.7, len(owner)) + 2.0
+    t_ask = s.t0[owner] + 1.5 + group_cumsum(gap, k)
+    t_ans = t_ask + rng.uniform(0.5, 2.0, len(owner))
+    every = np.arange(n)
+    msgs.add(every, s.t0, BUYER, -1, _phrases(rng, "buyer_open", n))
+    greet = s.t0 + rng.uniform(0.3, 1.5, n)
+    msgs.add(every, greet, ROBOT, -1, _phrases(rng, "ks_robot_greet", n))
+    msgs.add(owner, t_ask, BUYER, -1, _phrases(rng, "buyer_ask", len(owner)))
+    msgs.add(owner, t_ans, ROBOT, -1, _phrases(rng, "ks_robot_answer", len(owner)))
+    robot_end = s.t0 + 1.5
+    np.maximum.at(robot_end, owner, t_ans)
+    return robot_end
+
+
+def _human_phase(
+    ctx: DayContext,
+    rng: np.random.Generator,
+    msgs: Collector,
+    shop_index: int,
+    s: _Sessions,
+    robot_end: np.ndarray,
+) -> None:
+    """转人工: queue (排队池), assignment, then rounds with the agent."""
+    shop = SHOPS[shop_index]
     shift_start, shift_end = _shifts(ctx, shop_index)
     speed = make_rng(ctx.seed, "kuaishou", 0, 103, shop_index).lognormal(
         0, 0.3, shop.n_agents
     )
-    msgs = _Messages()
-
-    # robot phase: greeting, then a few question/answer exchanges
-    daytime = (t0 >= DAY_HOURS[0] * 3600) & (t0 < DAY_HOURS[1] * 3600)
-    human = rng.random(n) < np.where(daytime, 0.68, 0.45)
-    k = np.minimum(rng.poisson(0.7, n), 3) + (~human).astype(np.int64)
-    owner, pos = group_index(k)
-    gap = lognormal(rng, 15.0, 0.7, len(owner)) + 2.0
-    t_ask = t0[owner] + 1.5 + group_cumsum(gap, k)
-    t_ans = t_ask + rng.uniform(0.5, 2.0, len(owner))
-    msgs.add(np.arange(n), t0, BUYER, -1, _phrases(rng, "buyer_open", n))
-    msgs.add(
-        np.arange(n),
-        t0 + rng.uniform(0.3, 1.5, n),
-        ROBOT,
-        -1,
-        _phrases(rng, "ks_robot_greet", n),
-    )
-    msgs.add(owner, t_ask, BUYER, -1, _phrases(rng, "buyer_ask", len(owner)))
-    msgs.add(owner, t_ans, ROBOT, -1, _phrases(rng, "ks_robot_answer", len(owner)))
-    robot_end = t0 + 1.5
-    np.maximum.at(robot_end, owner, t_ans)
-
-    # transfer to a human: queue, assignment, rounds
-    h = np.flatnonzero(human)
+    h = np.flatnonzero(s.human)
     nh = len(h)
     t_tr = robot_end[h] + rng.uniform(2.0, 20.0, nh)
-    msgs.add(
-        h,
-        t_tr - rng.uniform(0.0, 2.0, nh),
-        BUYER,
-        -1,
-        _phrases(rng, "ks_transfer_request", nh),
-    )
+    ask = t_tr - rng.uniform(0.0, 2.0, nh)
+    msgs.add(h, ask, BUYER, -1, _phrases(rng, "ks_transfer_request", nh))
     msgs.add(h, t_tr + 0.5, SYSTEM, -1, VOCAB.offset[VOCAB.code["ks_system"]])
     agent = _pick_on_duty(rng, t_tr, shift_start, shift_end)
     queue = lognormal(rng, 15.0, 1.2, nh) * load_factor(t_tr, ctx.promo)
@@ -192,7 +218,6 @@ def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
     agent = np.where(next_shift, first_on, agent)
     never = (agent < 0) | (rng.random(nh) < 0.03)
     agent = np.where(never, -1, agent)
-    assigned_at = np.where(never, np.nan, t_tr + queue)
     no_service = never | (rng.random(nh) < 0.02)
 
     mult = speed[np.maximum(agent, 0)] * load_factor(t_tr, ctx.promo)
@@ -200,99 +225,79 @@ def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
     first = np.maximum(queue + lognormal(rng, 12.0, 0.9, nh) * mult - typing, 1.0)
     rounds = np.where(no_service, 1, 1 + np.minimum(rng.poisson(1.3, nh), 10))
     unanswered = no_service | (rng.random(nh) < 0.05)
-    conv = build_rounds(
-        rng, KS_ROUNDS, t_tr + typing, rounds, mult, unanswered, first
-    )
-    sess = h[conv.sess]
+    conv = build_rounds(rng, KS_ROUNDS, t_tr + typing, rounds, mult, unanswered, first)
     helper = rng.integers(0, shop.n_agents, nh)  # a colleague chips in
     helps = (rng.random(nh) < 0.03)[conv.sess] & (conv.rnd > 0)
     who = np.where(helps, helper[conv.sess], agent[conv.sess])
-    buyer_group = np.select(
-        [conv.pos > 0, (conv.rnd == 0) & (conv.pos == 0)],
-        [VOCAB.code["buyer_more"], VOCAB.code["buyer_ask"]],
-        VOCAB.code["buyer_ask"],
+    opening = (conv.rnd == 0) & (conv.pos == 0)
+    buyer_group = np.where(
+        conv.pos > 0, VOCAB.code["buyer_more"], VOCAB.code["buyer_ask"]
     )
     agent_group = np.select(
-        [(conv.rnd == 0) & (conv.pos == 0), conv.last_round & (conv.rnd > 0)],
+        [opening, conv.last_round & (conv.rnd > 0)],
         [VOCAB.code["agent_greet"], VOCAB.code["agent_close"]],
         VOCAB.code["agent_answer"],
     )
     msgs.add(
-        sess,
+        h[conv.sess],
         conv.t,
         np.where(conv.buyer, BUYER, AGENT),
         np.where(conv.buyer, -1, who),
         VOCAB.pick(rng, np.where(conv.buyer, buyer_group, agent_group)),
     )
-    waited = h[queue > 60]
-    msgs.add(
-        waited,
-        t_tr[queue > 60] + 30.0,
-        SYSTEM,
-        -1,
-        VOCAB.offset[VOCAB.code["ks_system"]] + 1,
-    )
+    busy = queue > 60
+    crowded = VOCAB.offset[VOCAB.code["ks_system"]] + 1
+    msgs.add(h[busy], t_tr[busy] + 30.0, SYSTEM, -1, crowded)
+    s.transferred[h] = t_tr
+    s.assigned[h] = np.where(never, np.nan, t_tr + queue)
+    s.agent[h] = agent
+    s.never[h] = never
+    s.first_reply[h] = conv.first_reply
 
-    m = msgs.arrays()
+
+def _last_times(m: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per session: last message time, last agent message time (NaN if none)."""
     last = np.full(n, -np.inf)
     np.maximum.at(last, m["sess"], m["t"])
-    first_reply = np.full(n, np.nan)
-    first_reply[h] = conv.first_reply
     is_agent = m["role"] == AGENT
-    la = np.full(n, -np.inf)
-    np.maximum.at(la, m["sess"][is_agent], m["t"][is_agent])
-    last_agent = np.where(np.isfinite(la), la, np.nan)
+    last_agent = np.full(n, -np.inf)
+    np.maximum.at(last_agent, m["sess"][is_agent], m["t"][is_agent])
+    return last, np.where(np.isfinite(last_agent), last_agent, np.nan)
 
-    # closing
+
+def _close(
+    rng: np.random.Generator, msgs: Collector, s: _Sessions, last: np.ndarray
+) -> None:
+    """Closed by the agent, a system timeout or the buyer; a few stay open."""
+    n = len(s.t0)
     reason = np.where(
-        human,
+        s.human,
         rng.choice(3, n, p=[0.55, 0.35, 0.10]),
         rng.choice([1, 2], n, p=[0.7, 0.3]),
     )
-    never_all = np.zeros(n, bool)
-    never_all[h] = never
-    reason = np.where(never_all, rng.choice([1, 2], n, p=[0.3, 0.7]), reason)
+    reason = np.where(s.never, rng.choice([1, 2], n, p=[0.3, 0.7]), reason)
     delay = np.select(
         [reason == 0, reason == 1],
         [rng.uniform(10, 120, n), rng.uniform(180, 600, n)],
         rng.uniform(5, 60, n),
     )
-    closed_at = last + delay
-    open_p = np.where(t0 >= 23 * 3600, 0.2, 0.01)
-    is_open = rng.random(n) < open_p
-    closed_at[is_open] = np.nan
+    closed = last + delay
+    is_open = rng.random(n) < np.where(s.t0 >= 23 * 3600, 0.2, 0.01)
+    closed[is_open] = np.nan
     reason[is_open] = -1
     notice = np.flatnonzero(~is_open & (reason >= 0) & (reason <= 1))
     notice = notice[rng.random(len(notice)) < 0.5]
-    msgs.add(
-        notice,
-        closed_at[notice],
-        SYSTEM,
-        -1,
-        VOCAB.offset[VOCAB.code["ks_system"]] + 3 + (reason[notice] == 1),
-    )
-    m = msgs.arrays()
-
-    evaluations = _evaluations(
-        rng, n, h, never, first_reply, last_agent, last, closed_at
-    )
-    return _tables(ctx, shop_index, pool, buyer, t0, h, t_tr, assigned_at, agent,
-                   closed_at, reason, m, evaluations)
+    ended = VOCAB.offset[VOCAB.code["ks_system"]] + 3 + (reason[notice] == 1)
+    msgs.add(notice, closed[notice], SYSTEM, -1, ended)
+    s.closed, s.reason = closed, reason
 
 
 def _evaluations(
-    rng: np.random.Generator,
-    n: int,
-    h: np.ndarray,
-    never: np.ndarray,
-    first_reply: np.ndarray,
-    last_agent: np.ndarray,
-    last: np.ndarray,
-    closed_at: np.ndarray,
+    rng: np.random.Generator, s: _Sessions, last_agent: np.ndarray, last: np.ndarray
 ) -> dict[str, np.ndarray]:
     """Invitation cards: source, invited time, rating, rated time."""
-    human = np.zeros(n, bool)
-    human[h] = True
+    n, human = len(s.t0), s.human
+    first_reply, closed_at = s.first_reply, s.closed
     served = ~np.isnan(last_agent)
     invite = np.where(served, rng.random(n) < 0.55, rng.random(n) < 0.04)
     invite |= human & ~served & (rng.random(n) < 0.1)
@@ -311,7 +316,10 @@ def _evaluations(
     span = np.maximum(last[sess] - fr, 1.0)
     invited = np.select(
         [source == 0, source == 2],
-        [last_agent[sess] + rng.uniform(2, 15, k), closed_at[sess] + rng.uniform(0, 3, k)],
+        [
+            last_agent[sess] + rng.uniform(2, 15, k),
+            closed_at[sess] + rng.uniform(0, 3, k),
+        ],
         fr + rng.random(k) * span,
     )
     invited = np.where(second, invited + rng.uniform(600, 7200, k), invited)
@@ -334,20 +342,13 @@ def _tables(
     ctx: DayContext,
     shop_index: int,
     pool: pa.Array,
-    buyer: np.ndarray,
-    t0: np.ndarray,
-    h: np.ndarray,
-    t_tr: np.ndarray,
-    assigned_at: np.ndarray,
-    agent: np.ndarray,
-    closed_at: np.ndarray,
-    reason: np.ndarray,
+    s: _Sessions,
     m: dict[str, np.ndarray],
     ev: dict[str, np.ndarray],
 ) -> dict[str, pa.Table]:
     shop = SHOPS[shop_index]
     agents = pa.array(agent_ids(shop_index), type=pa.string())
-    n = len(t0)
+    n = len(s.t0)
     base = ctx.ymd * 10_000_000 + (shop_index + 1) * 1_000_000
     session_ids = base + 1 + np.arange(n)
 
@@ -355,23 +356,17 @@ def _tables(
         valid = ~np.isnan(t)
         return epoch_ms_text(to_ms(ctx.start_ms, np.where(valid, t, 0.0)), valid)
 
-    tr = np.full(n, np.nan)
-    tr[h] = t_tr
-    asg = np.full(n, np.nan)
-    asg[h] = assigned_at
-    who = np.full(n, -1)
-    who[h] = agent
     sessions = string_table(
         {
             "session_id": int_text(session_ids),
             "shop_id": const_text(shop.shop_id, n),
-            "buyer_id": pool.take(pa.array(buyer)),
-            "started_at": epoch(t0),
-            "transferred_to_human_at": epoch(tr),
-            "assigned_at": epoch(asg),
-            "assigned_agent_id": take_text(agents, who),
-            "closed_at": epoch(closed_at),
-            "close_reason": take_text(CLOSE_REASONS, reason),
+            "buyer_id": pool.take(pa.array(s.buyer)),
+            "started_at": epoch(s.t0),
+            "transferred_to_human_at": epoch(s.transferred),
+            "assigned_at": epoch(s.assigned),
+            "assigned_agent_id": take_text(agents, s.agent),
+            "closed_at": epoch(s.closed),
+            "close_reason": take_text(CLOSE_REASONS, s.reason),
         }
     )
     order = np.lexsort((np.arange(len(m["t"])), m["role"] != BUYER, m["t"]))
@@ -398,4 +393,8 @@ def _tables(
             "rated_at": epoch(ev["rated"]),
         }
     )
-    return {"ks_sessions": sessions, "ks_messages": messages, "ks_evaluations": evaluations}
+    return {
+        "ks_sessions": sessions,
+        "ks_messages": messages,
+        "ks_evaluations": evaluations,
+    }

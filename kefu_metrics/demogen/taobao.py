@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
 from .common import (
+    Collector,
     Conversation,
     DayContext,
     RoundParams,
@@ -48,7 +50,7 @@ TABLES = {
     ],
 }
 STATIC_TABLES = {"tb_filter_accounts": ["shop_id", "buyer_nick", "category"]}
-MESSAGES_PER_SESSION = 11.0  # calibrated: messages per pre-sale conversation
+MESSAGES_PER_SESSION = 10.1  # calibrated: messages per pre-sale conversation
 
 SENDERS = ["buyer", "agent", "auto_reply", "shop_bot", "assistant", "system"]
 BUYER, AGENT, AUTO, BOT, ASSISTANT, SYSTEM = range(6)
@@ -104,7 +106,17 @@ SHOPS = [
         False,
         (19.9, 129.0, 249.0, 999.0),
     ),
-    Shop("573034567", "暖暖童装店", 0.10, ("店长", "小暖"), 0.6, 0.0, False, False, (45.0, 79.0, 109.0)),
+    Shop(
+        "573034567",
+        "暖暖童装店",
+        0.10,
+        ("店长", "小暖"),
+        0.6,
+        0.0,
+        False,
+        False,
+        (45.0, 79.0, 109.0),
+    ),
 ]
 OTHER_SHOPS = ["悦己美妆旗舰店", "优品家居专营店", "鲜果园", "潮鞋馆"]
 TB_ROUNDS = RoundParams(
@@ -155,12 +167,25 @@ def filter_accounts_table() -> pa.Table:
     )
 
 
-_ADJ = ["快乐", "可爱", "安静", "勇敢", "甜甜", "小小", "懒懒", "胖胖", "酷酷", "爱笑的"]
+_ADJ = [
+    "快乐",
+    "可爱",
+    "安静",
+    "勇敢",
+    "甜甜",
+    "小小",
+    "懒懒",
+    "胖胖",
+    "酷酷",
+    "爱笑的",
+]
 _NOUN = ["小猫", "兔子", "橘子", "饭团", "奶茶", "星星", "月亮", "土豆", "熊猫", "布丁"]
 _LATIN = ["amy", "lily", "jack", "coco", "tony", "vivi", "leo", "momo"]
 
 
-def _buyer_pool(seed: int, shop_index: int, size: int) -> list[str]:
+@functools.lru_cache(maxsize=16)
+def _buyer_nicks(seed: int, shop_index: int, size: int) -> pa.Array:
+    """`size` customer nicks, then the special accounts of the shop."""
     rng = make_rng(seed, "taobao", 0, 102, shop_index, size)
     kind = rng.choice(4, size, p=[0.4, 0.3, 0.2, 0.1])
     a = rng.integers(0, len(_ADJ), size)
@@ -177,23 +202,8 @@ def _buyer_pool(seed: int, shop_index: int, size: int) -> list[str]:
             out.append(f"{_LATIN[m]}_{1970 + d % 40}")
         else:
             out.append(f"{_ADJ[i]}的{_NOUN[j]}")
-    return out
-
-
-class _Messages:
-    keys = ("buyer", "account", "sender", "t", "content", "group")
-
-    def __init__(self) -> None:
-        self.parts: dict[str, list[np.ndarray]] = {k: [] for k in self.keys}
-
-    def add(self, buyer, account, sender, t, content, group=0) -> None:  # noqa: ANN001
-        n = len(np.asarray(t))
-        values = (buyer, account, sender, t, content, group)
-        for key, value in zip(self.keys, values, strict=True):
-            self.parts[key].append(np.broadcast_to(np.asarray(value), n).copy())
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {k: np.concatenate(v) for k, v in self.parts.items()}
+    out += [nick for nick, _ in special_buyers(shop_index)]
+    return pa.array(out, type=pa.string())
 
 
 def _phrases(rng: np.random.Generator, group: str, n: int) -> np.ndarray:
@@ -208,7 +218,9 @@ class _Staff:
     presale: np.ndarray  # account indices of pre-sale accounts
     aftersale: np.ndarray
 
-    def pick(self, rng: np.random.Generator, t: np.ndarray, who: np.ndarray):
+    def pick(
+        self, rng: np.random.Generator, t: np.ndarray, who: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """An on-duty account among `who` at each t (else -1) and, when nobody
         is on duty, when the first of them comes back."""
         tod = np.mod(t, DAY)
@@ -239,7 +251,7 @@ def _staff(ctx: DayContext, shop: Shop, shop_index: int) -> _Staff:
 
 def _add_conversation(
     rng: np.random.Generator,
-    msgs: _Messages,
+    msgs: Collector,
     conv: Conversation,
     buyer: np.ndarray,
     account: np.ndarray,
@@ -262,7 +274,11 @@ def _add_conversation(
             first & (rng.random(conv.size) < 0.5),
             conv.last_round & (conv.rnd > 0),
         ],
-        [VOCAB.code["tb_shop_bot"], VOCAB.code["agent_greet"], VOCAB.code["agent_close"]],
+        [
+            VOCAB.code["tb_shop_bot"],
+            VOCAB.code["agent_greet"],
+            VOCAB.code["agent_close"],
+        ],
         VOCAB.code[answer],
     )
     msgs.add(
@@ -278,60 +294,16 @@ def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
     shop = SHOPS[shop_index]
     rng = ctx.rng(1, shop_index)
     normal_sessions = ctx.messages_per_day * shop.share / MESSAGES_PER_SESSION
-    pool = _buyer_pool(ctx.seed, shop_index, max(300, int(normal_sessions * 8)))
-    specials = special_buyers(shop_index)
-    nicks = pa.array(pool + [nick for nick, _ in specials], type=pa.string())
+    pool_size = max(300, int(normal_sessions * 8))
+    nicks = _buyer_nicks(ctx.seed, shop_index, pool_size)
     staff = _staff(ctx, shop, shop_index)
-    msgs = _Messages()
-
-    # pre-sale conversations
-    expected = ctx.expected_messages() * shop.share / MESSAGES_PER_SESSION
-    n = int(rng.poisson(expected * rng.lognormal(0.0, 0.08)))
-    t0 = arrival_times(rng, n, ctx.promo)
-    buyer = skewed_index(rng, n, len(pool))
-    account, back = staff.pick(rng, t0, staff.presale)
-    night = account < 0
-    account = np.where(night, staff.presale[0], account)
-    bot_only = rng.random(n) < shop.shop_bot * 0.25
-    bot = (rng.random(n) < shop.shop_bot) & ~night | bot_only
-    mult = staff.speed[account] * load_factor(t0, ctx.promo)
-    mult = np.where(bot_only, 0.05, mult)
-    first = lognormal(rng, 14.0, 0.9, n) * mult
-    first = np.where(bot, rng.uniform(1.0, 3.0, n), first)
-    first = np.where(night & ~bot, back + lognormal(rng, 300.0, 0.8, n) - t0, first)
-    rounds = 1 + np.minimum(rng.poisson(1.8, n), 12)
-    unanswered = rng.random(n) < 0.1
-    conv = build_rounds(rng, TB_ROUNDS, t0, rounds, mult, unanswered, first)
-    side = np.where(bot_only[conv.sess] | (bot[conv.sess] & (conv.rnd == 0)), BOT, AGENT)
-    _add_conversation(rng, msgs, conv, buyer, account, side, "presale")
-
-    greet = (rng.random(n) < shop.auto_reply) | (night & (shop.auto_reply > 0))
-    g = np.flatnonzero(greet)
-    auto_index = np.where(night[g], 1, rng.choice([0, 2, 3], len(g)))
-    msgs.add(
-        buyer[g],
-        account[g],
-        AUTO,
-        t0[g] + rng.uniform(0.2, 1.0, len(g)),
-        VOCAB.offset[VOCAB.code["tb_auto_reply"]] + auto_index,
-    )
-    answered = ~np.isnan(conv.first_reply)
-    a = np.flatnonzero(answered & (rng.random(n) < 0.03))
-    msgs.add(
-        buyer[a],
-        account[a],
-        ASSISTANT,
-        conv.first_reply[a] + rng.uniform(1.0, 5.0, len(a)),
-        _phrases(rng, "tb_assistant", len(a)),
-    )
-    end = conv.end.copy()
-    _transfers(rng, ctx, msgs, staff, buyer, account, end, answered & ~night & ~bot_only)
-
+    msgs = Collector("buyer", "account", "sender", "t", "content", "group", group=0)
+    chats = _presale(ctx, rng, msgs, staff, shop, pool_size)
     # orders: after a chat (询单), silent (静默下单), then payment and receipt
-    orders = _orders(rng, ctx, n, buyer, account, end, bot_only, len(pool))
+    orders = _orders(rng, ctx, chats, pool_size)
     _pay(rng, msgs, staff, orders)
     _aftersale(rng, ctx, msgs, staff, orders)
-    _side_traffic(rng, ctx, msgs, staff, shop, len(pool), len(specials))
+    _side_traffic(rng, ctx, msgs, staff, shop, pool_size, len(nicks) - pool_size)
 
     m = msgs.arrays()
     order = np.lexsort((np.arange(len(m["t"])), m["sender"] != BUYER, m["t"]))
@@ -356,10 +328,76 @@ def generate_shop_day(ctx: DayContext, shop_index: int) -> dict[str, pa.Table]:
     }
 
 
+@dataclass
+class _Chats:
+    """Pre-sale conversations of the day, one per (buyer, first account)."""
+
+    buyer: np.ndarray
+    account: np.ndarray
+    end: np.ndarray  # last message, after a colleague's take-over if any
+    bot_only: np.ndarray  # 店小蜜 answered everything
+
+
+def _presale(
+    ctx: DayContext,
+    rng: np.random.Generator,
+    msgs: Collector,
+    staff: _Staff,
+    shop: Shop,
+    pool_size: int,
+) -> _Chats:
+    """Buyers asking before they buy: 自动回复, 店小蜜, human rounds (with
+    10+ minute gaps now and then), 助手 cards, hand-overs to colleagues."""
+    expected = ctx.expected_messages() * shop.share / MESSAGES_PER_SESSION
+    n = int(rng.poisson(expected * rng.lognormal(0.0, 0.08)))
+    t0 = arrival_times(rng, n, ctx.promo)
+    buyer = skewed_index(rng, n, pool_size)
+    account, back = staff.pick(rng, t0, staff.presale)
+    night = account < 0  # answered when the first shift starts
+    account = np.where(night, staff.presale[0], account)
+    bot_only = rng.random(n) < shop.shop_bot * 0.25
+    bot = (rng.random(n) < shop.shop_bot) & ~night | bot_only
+    mult = staff.speed[account] * load_factor(t0, ctx.promo)
+    mult = np.where(bot_only, 0.05, mult)
+    first = lognormal(rng, 14.0, 0.9, n) * mult
+    first = np.where(bot, rng.uniform(1.0, 3.0, n), first)
+    first = np.where(night & ~bot, back + lognormal(rng, 300.0, 0.8, n) - t0, first)
+    rounds = 1 + np.minimum(rng.poisson(1.8, n), 12)
+    unanswered = rng.random(n) < 0.1
+    conv = build_rounds(rng, TB_ROUNDS, t0, rounds, mult, unanswered, first)
+    by_bot = bot_only[conv.sess] | (bot[conv.sess] & (conv.rnd == 0))
+    side = np.where(by_bot, BOT, AGENT)
+    _add_conversation(rng, msgs, conv, buyer, account, side, "presale")
+
+    greet = (rng.random(n) < shop.auto_reply) | (night & (shop.auto_reply > 0))
+    g = np.flatnonzero(greet)
+    auto_index = np.where(night[g], 1, rng.choice([0, 2, 3], len(g)))
+    msgs.add(
+        buyer[g],
+        account[g],
+        AUTO,
+        t0[g] + rng.uniform(0.2, 1.0, len(g)),
+        VOCAB.offset[VOCAB.code["tb_auto_reply"]] + auto_index,
+    )
+    answered = ~np.isnan(conv.first_reply)
+    a = np.flatnonzero(answered & (rng.random(n) < 0.03))
+    msgs.add(
+        buyer[a],
+        account[a],
+        ASSISTANT,
+        conv.first_reply[a] + rng.uniform(1.0, 5.0, len(a)),
+        _phrases(rng, "tb_assistant", len(a)),
+    )
+    end = conv.end.copy()
+    handed = answered & ~night & ~bot_only
+    _transfers(rng, ctx, msgs, staff, buyer, account, end, handed)
+    return _Chats(buyer, account, end, bot_only)
+
+
 def _transfers(
     rng: np.random.Generator,
     ctx: DayContext,
-    msgs: _Messages,
+    msgs: Collector,
     staff: _Staff,
     buyer: np.ndarray,
     account: np.ndarray,
@@ -388,9 +426,7 @@ def _transfers(
     k = len(s)
     mult = staff.speed[other] * load_factor(np.mod(start, DAY), ctx.promo)
     rounds = 1 + np.minimum(rng.poisson(1.0, k), 6)
-    conv = build_rounds(
-        rng, TB_ROUNDS, start, rounds, mult, rng.random(k) < 0.05, None
-    )
+    conv = build_rounds(rng, TB_ROUNDS, start, rounds, mult, rng.random(k) < 0.05, None)
     _add_conversation(
         rng, msgs, conv, buyer[s], other, np.full(conv.size, AGENT), "presale"
     )
@@ -409,15 +445,11 @@ class _Orders:
 
 
 def _orders(
-    rng: np.random.Generator,
-    ctx: DayContext,
-    n: int,
-    buyer: np.ndarray,
-    account: np.ndarray,
-    end: np.ndarray,
-    bot_only: np.ndarray,
-    pool_size: int,
+    rng: np.random.Generator, ctx: DayContext, chats: _Chats, pool_size: int
 ) -> _Orders:
+    n = len(chats.buyer)
+    buyer, account, end = chats.buyer, chats.account, chats.end
+    bot_only = chats.bot_only
     inquiry = np.flatnonzero(rng.random(n) < np.where(bot_only, 0.15, 0.28))
     k = len(inquiry)
     delay = np.where(
@@ -438,7 +470,7 @@ def _orders(
 
 def _urge(
     rng: np.random.Generator,
-    msgs: _Messages,
+    msgs: Collector,
     buyer: np.ndarray,
     account: np.ndarray,
     t: np.ndarray,
@@ -474,7 +506,7 @@ def _urge(
 
 
 def _pay(
-    rng: np.random.Generator, msgs: _Messages, staff: _Staff, orders: _Orders
+    rng: np.random.Generator, msgs: Collector, staff: _Staff, orders: _Orders
 ) -> None:
     k = len(orders.created)
     created = orders.created
@@ -497,14 +529,20 @@ def _pay(
     )
     at = created + follow
     tod = np.mod(at, DAY)
-    at = np.where(tod < OPEN_HOUR * 3600, at - tod + OPEN_HOUR * 3600 + rng.uniform(0, 3600, k), at)
+    at = np.where(
+        tod < OPEN_HOUR * 3600,
+        at - tod + OPEN_HOUR * 3600 + rng.uniform(0, 3600, k),
+        at,
+    )
     u_idx = np.flatnonzero(urged)
     who, _ = staff.pick(rng, at[u_idx], staff.presale)
     chat_acc = orders.account[u_idx]
     who = np.where(chat_acc >= 0, chat_acc, np.where(who >= 0, who, staff.presale[0]))
     _urge(rng, msgs, orders.buyer[u_idx], who, at[u_idx])
     pays = rng.random(len(u_idx)) < 0.75
-    paid[u_idx[pays]] = at[u_idx[pays]] + 30.0 + lognormal(rng, 600.0, 1.0, int(pays.sum()))
+    paid[u_idx[pays]] = (
+        at[u_idx[pays]] + 30.0 + lognormal(rng, 600.0, 1.0, int(pays.sum()))
+    )
 
     chatted = np.flatnonzero(~orders.silent & (rng.random(k) < 0.4))
     msgs.add(
@@ -522,7 +560,7 @@ def _pay(
 def _aftersale(
     rng: np.random.Generator,
     ctx: DayContext,
-    msgs: _Messages,
+    msgs: Collector,
     staff: _Staff,
     orders: _Orders,
 ) -> None:
@@ -561,7 +599,7 @@ def _aftersale(
 def _side_traffic(
     rng: np.random.Generator,
     ctx: DayContext,
-    msgs: _Messages,
+    msgs: Collector,
     staff: _Staff,
     shop: Shop,
     pool_size: int,
@@ -607,7 +645,8 @@ def _side_traffic(
 def _amounts(shop: Shop, u: np.ndarray, style: np.ndarray) -> pa.Array:
     prices = np.array(shop.prices)
     qty = 1 + (u > 0.7).astype(int) + (u > 0.93)
-    value = prices[(u * 7919).astype(np.int64) % len(prices)] * qty
+    item = (u * 7919).astype(np.int64) % len(prices)  # scrambles u: any item
+    value = prices[item] * qty
     text = [
         f"{v:.2f}" if s == 0 else (f"{v:g}" if s == 1 else f"{v:.1f}")
         for v, s in zip(value, style, strict=True)
@@ -641,4 +680,3 @@ def _orders_table(
             "received_at": ts(o.received[order]),
         }
     )
-

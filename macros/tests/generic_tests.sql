@@ -17,7 +17,7 @@ having count(*) > 1
 
 {#- Every row satisfies a SQL boolean expression (NULL counts as true, so
     a rate over nothing passes a bounds check). -#}
-{% test expression_is_true(model, expression, where_clause=none) %}
+{% test expression_is_true(model, expression, where_clause=none, column_name=none) %}
     {{ return(adapter.dispatch('test_expression_is_true', 'kefu_metrics')(
         model, expression, where_clause)) }}
 {% endtest %}
@@ -42,15 +42,15 @@ where not coalesce({{ expression }}, true)
 select *
 from {{ model }}
 where
-    ({{ denominator }} = 0 and {{ column_name }} is not null)
-    or ({{ denominator }} > 0 and (
+    (({{ denominator }}) = 0 and {{ column_name }} is not null)
+    or (({{ denominator }}) > 0 and (
         {{ column_name }} is null
-        or abs({{ column_name }} - {{ numerator }} * 1.0 / {{ denominator }})
+        or abs({{ column_name }} - ({{ numerator }}) * 1.0 / ({{ denominator }}))
             > 1e-9
     ))
     or {{ column_name }} < 0
     or {{ column_name }} > 1
-    or {{ numerator }} > {{ denominator }}
+    or ({{ numerator }}) > ({{ denominator }})
 {% endmacro %}
 
 {#- Two periods of the same rule never overlap in the rulebook. -#}

@@ -59,8 +59,8 @@ interval_days as (
     from bounded_intervals
     inner join rulebook
         on
-            rulebook.rule_date >= bounded_intervals.first_date
-            and rulebook.rule_date <= bounded_intervals.last_date
+            bounded_intervals.first_date <= rulebook.rule_date
+            and bounded_intervals.last_date >= rulebook.rule_date
 ),
 
 clipped_intervals as (

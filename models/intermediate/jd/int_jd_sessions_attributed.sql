@@ -65,10 +65,10 @@ final as (
         sessions.customer_pin,
         sessions.session_started_at,
         sessions.session_bucket,
-        sessions.session_bucket <> 'harassment' as is_consult,
-        first_responses.first_response_at is not null as is_responded,
         first_responses.first_response_at,
         first_responses.first_response_seconds,
+        sessions.session_bucket <> 'harassment' as is_consult,
+        first_responses.first_response_at is not null as is_responded,
         coalesce(
             first_responses.first_response_seconds
             <= rulebook.jd_first_response_threshold_seconds,

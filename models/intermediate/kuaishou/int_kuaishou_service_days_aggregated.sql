@@ -30,30 +30,27 @@ session_counts as (
         ) as rated_sessions,
         count(
             case
-                when session_evaluations.latest_rating = 'satisfied'
-                    then 1 end
+                when session_evaluations.latest_rating = 'satisfied' then 1
+            end
         ) as satisfied_sessions,
         count(
             case
-                when session_evaluations.latest_rating = 'neutral'
-                    then 1 end
+                when session_evaluations.latest_rating = 'neutral' then 1
+            end
         ) as neutral_sessions,
         count(
             case
-                when session_evaluations.latest_rating = 'disappointed'
-                    then 1 end
+                when session_evaluations.latest_rating = 'disappointed' then 1
+            end
         ) as disappointed_sessions,
         count(
-            case
-                when session_evaluations.is_invited_by_agent then 1 end
+            case when session_evaluations.is_invited_by_agent then 1 end
         ) as invited_by_agent_sessions,
         count(
-            case
-                when session_evaluations.is_invited_by_consumer then 1 end
+            case when session_evaluations.is_invited_by_consumer then 1 end
         ) as invited_by_consumer_sessions,
         count(
-            case
-                when session_evaluations.is_invited_by_system then 1 end
+            case when session_evaluations.is_invited_by_system then 1 end
         ) as invited_by_system_sessions,
         count(
             case when session_views.is_non_service then 1 end

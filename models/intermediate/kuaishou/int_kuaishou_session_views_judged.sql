@@ -59,11 +59,11 @@ round_totals as (
 measured as (
     select
         session_views.*,
+        round_totals.max_wait_seconds,
         coalesce(round_totals.rounds, 0) as rounds,
         coalesce(round_totals.answered_rounds, 0) as answered_rounds,
         coalesce(round_totals.unanswered_rounds, 0) as unanswered_rounds,
         coalesce(round_totals.total_wait_seconds, 0) as total_wait_seconds,
-        round_totals.max_wait_seconds,
         round_totals.total_wait_seconds
         / round_totals.rounds as mean_wait_seconds,
         -- mean <= threshold, compared as sum <= threshold * rounds; waits
@@ -71,14 +71,14 @@ measured as (
         round(round_totals.total_wait_seconds, 6)
         <= session_views.reply_threshold_seconds * round_totals.rounds
             as is_mean_wait_within_threshold,
-        case
-            when session_views.view_dimension = 'agent' then true
-            else coalesce(
-                session_views.queue_wait_seconds
-                <= session_views.queue_threshold_seconds,
-                false
-            )
-        end as is_queue_within_threshold
+        -- the queue rule is the shop dimension's only (the seed's Q&A 2);
+        -- never assigned = fail
+        session_views.view_dimension = 'agent'
+        or coalesce(
+            session_views.queue_wait_seconds
+            <= session_views.queue_threshold_seconds,
+            false
+        ) as is_queue_within_threshold
     from session_views
     left join round_totals
         on
@@ -102,9 +102,11 @@ final as (
         max_wait_seconds,
         queue_wait_seconds,
         has_human_reply,
-        not has_human_reply as is_non_service,
         is_mean_wait_within_threshold,
         is_queue_within_threshold,
+        reply_threshold_seconds,
+        queue_threshold_seconds,
+        not has_human_reply as is_non_service,
         -- every round answered within the threshold: the buyer-day rule
         -- (三分钟回复率(人维度)) judged on this session
         unanswered_rounds = 0
@@ -115,9 +117,7 @@ final as (
             and is_mean_wait_within_threshold
             and is_queue_within_threshold,
             false
-        ) as is_reply_3min_passed,
-        reply_threshold_seconds,
-        queue_threshold_seconds
+        ) as is_reply_3min_passed
     from measured
 )
 

@@ -104,7 +104,7 @@ classified as (
         ) as is_silent_buyer,
         {{ kefu_metrics.add_seconds(
             'buyer_days.first_buyer_message_at',
-            '-86400 * rulebook.tb_aftersale_days') }}
+            '-86400.0 * rulebook.tb_aftersale_days') }}
             as aftersale_lookback_start_at,
         {{ kefu_metrics.day_start(kefu_metrics.add_days(
             'buyer_days.stat_date', 'rulebook.tb_inquiry_valid_days')) }}

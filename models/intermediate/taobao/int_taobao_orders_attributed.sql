@@ -359,7 +359,7 @@ credits as (
     where
         candidate_rank = 1
         and agent_last_message_at >= {{ kefu_metrics.add_seconds(
-            'credit_at', '-86400 * lookback_days') }}
+            'credit_at', '-86400.0 * lookback_days') }}
 ),
 
 -- 售后责任: the first human message at or after received_at

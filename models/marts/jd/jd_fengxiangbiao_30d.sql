@@ -66,8 +66,8 @@ window_totals as (
     left join shop_daily
         on
             display_dates.shop_id = shop_daily.shop_id
-            and shop_daily.stat_date >= display_dates.window_start_date
-            and shop_daily.stat_date <= display_dates.window_end_date
+            and display_dates.window_start_date <= shop_daily.stat_date
+            and display_dates.window_end_date >= shop_daily.stat_date
     group by
         display_dates.shop_id,
         display_dates.display_date,

@@ -20,15 +20,19 @@ session_days as (
         shop_id,
         account_nick,
         stat_date,
-        sum(case when has_buyer_message then 1 else 0 end) as sessions,
+        count(case when has_buyer_message then 1 end) as sessions,
         count(first_response_seconds) as first_responses,
         coalesce(sum(first_response_seconds), 0)
             as total_first_response_seconds,
-        sum(answered_rounds) as answered_rounds,
-        sum(unanswered_rounds) as unanswered_rounds,
+        cast(sum(answered_rounds) as {{ dbt.type_bigint() }})
+            as answered_rounds,
+        cast(sum(unanswered_rounds) as {{ dbt.type_bigint() }})
+            as unanswered_rounds,
         sum(total_response_seconds) as total_response_seconds,
-        sum(agent_messages) as agent_messages,
-        sum(agent_chars) as agent_chars
+        cast(sum(agent_messages) as {{ dbt.type_bigint() }})
+            as agent_messages,
+        cast(sum(agent_chars) as {{ dbt.type_bigint() }})
+            as agent_chars
     from sessions
     where not is_sub_account_buyer
     group by shop_id, account_nick, stat_date
@@ -39,13 +43,17 @@ buyer_day_totals as (
         shop_id,
         account_nick,
         stat_date,
-        sum(case when is_received then 1 else 0 end) as received_buyers,
-        sum(case when is_replied then 1 else 0 end) as replied_buyers,
-        sum(case when is_inquiry then 1 else 0 end) as inquiry_buyers,
-        sum(case when is_aftersale then 1 else 0 end) as aftersale_buyers,
-        sum(case when is_inquiry_ordered then 1 else 0 end)
+        count(case when is_received then 1 end)
+            as received_buyers,
+        count(case when is_replied then 1 end)
+            as replied_buyers,
+        count(case when is_inquiry then 1 end)
+            as inquiry_buyers,
+        count(case when is_aftersale then 1 end)
+            as aftersale_buyers,
+        count(case when is_inquiry_ordered then 1 end)
             as inquiry_ordered_buyers,
-        sum(case when is_inquiry_paid then 1 else 0 end)
+        count(case when is_inquiry_paid then 1 end)
             as inquiry_paid_buyers
     from agent_buyer_days
     group by shop_id, account_nick, stat_date
@@ -74,7 +82,7 @@ payment_credit_days as (
         paid_date as stat_date,
         count(*) as payment_credit_orders,
         sum(coalesce(amount, 0)) as payment_credit_amount,
-        sum(case when is_urged_payment then 1 else 0 end)
+        count(case when is_urged_payment then 1 end)
             as urged_paid_orders
     from population_orders
     where payment_agent is not null
@@ -120,14 +128,10 @@ joined as (
         coalesce(session_days.agent_chars, 0) as agent_chars,
         coalesce(buyer_day_totals.inquiry_buyers, 0) as inquiry_buyers,
         coalesce(buyer_day_totals.aftersale_buyers, 0) as aftersale_buyers,
-        coalesce(buyer_day_totals.inquiry_ordered_buyers, 0)
-            as inquiry_ordered_buyers,
-        coalesce(buyer_day_totals.inquiry_paid_buyers, 0)
-            as inquiry_paid_buyers,
-        coalesce(order_credit_days.order_credit_orders, 0)
-            as order_credit_orders,
-        coalesce(payment_credit_days.payment_credit_orders, 0)
-            as payment_credit_orders,
+        coalesce(buyer_day_totals.inquiry_ordered_buyers, 0) as inquiry_ordered_buyers,
+        coalesce(buyer_day_totals.inquiry_paid_buyers, 0) as inquiry_paid_buyers,
+        coalesce(order_credit_days.order_credit_orders, 0) as order_credit_orders,
+        coalesce(payment_credit_days.payment_credit_orders, 0) as payment_credit_orders,
         coalesce(payment_credit_days.payment_credit_amount, 0)
             as payment_credit_amount,
         coalesce(payment_credit_days.urged_paid_orders, 0)

@@ -9,9 +9,11 @@ shop_days as (
         shop_id,
         stat_date,
         count(*) as consulting_buyers,
-        sum(case when is_replied then 1 else 0 end) as replied_buyers,
-        sum(answered_rounds) as answered_rounds,
-        sum(unanswered_rounds) as unanswered_rounds,
+        count(case when is_replied then 1 end) as replied_buyers,
+        cast(sum(answered_rounds) as {{ dbt.type_bigint() }})
+            as answered_rounds,
+        cast(sum(unanswered_rounds) as {{ dbt.type_bigint() }})
+            as unanswered_rounds,
         sum(total_response_seconds) as total_response_seconds
     from consult_buyer_days
     group by shop_id, stat_date

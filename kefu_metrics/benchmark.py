@@ -1,0 +1,545 @@
+"""Benchmark the dbt build on generated demo data (prints figures, not a test).
+
+    python -m kefu_metrics.benchmark --messages 10000000 [--days 30]
+        [--work-dir /tmp/kefu_bench] [--keep] [--skip-generate]
+        [--threads 2] [--memory-limit 16GB] [--top 10] [--json PATH]
+
+1. generate `--messages` over `--days` with kefu_metrics.demo into
+   <work>/raw, then move the last day's files to <work>/new_day (the generator
+   makes every day from its own random stream, so these are exactly the files
+   `--start-date <last day> --days 1` would write);
+2. `dbt seed` (timed apart), then `dbt run` (models only) on a fresh DuckDB
+   file: the full build;
+3. the floor: one hand-written DuckDB query over the same raw Parquet that
+   pairs every buyer round with its reply on all three platforms;
+4. copy the new day into <work>/raw and `dbt run` again: the incremental
+   refresh (a plain second run while the models are not incremental yet);
+5. a final block of figures (Markdown table) and optionally a JSON file.
+
+Peak memory is `ru_maxrss` of each child process as returned by os.wait4:
+the largest resident set of that process or of any descendant it waited for.
+dbt-duckdb runs DuckDB inside the dbt process, so for `dbt run` it is the
+build's peak. The floor query runs in a child process for the same reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MESSAGE_TABLES = ("jd_chat_messages", "ks_messages", "tb_chat_messages")
+DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})(_part\d+)?\.parquet$")
+FLOOR_RESULT = "floor.json"
+# Defaults of profiles.yml for the env vars it reads.
+PROFILE_THREADS = "2"
+PROFILE_MEMORY_LIMIT = "16GB"
+RSS_UNIT = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes / KiB
+
+
+@dataclass
+class Step:
+    """One measured child process."""
+
+    name: str
+    returncode: int
+    seconds: float
+    peak_rss_mb: float
+    log: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def run_measured(
+    name: str, command: list[str], log: Path, env: dict[str, str] | None = None
+) -> Step:
+    """Run `command` from the project root, output to `log`, and measure it."""
+    print(f"[bench] {name}: {' '.join(command)}", flush=True)
+    with log.open("w", encoding="utf-8") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    step = Step(name, process.returncode, seconds, usage.ru_maxrss / RSS_UNIT, log)
+    state = "ok" if step.ok else f"FAILED (exit {step.returncode})"
+    print(
+        f"[bench] {name}: {state} in {seconds:,.1f} s, "
+        f"peak RSS {step.peak_rss_mb:,.0f} MB (log: {log})",
+        flush=True,
+    )
+    if not step.ok:
+        print_failure(step)
+    return step
+
+
+def print_failure(step: Step, lines: int = 60) -> None:
+    tail = step.log.read_text(encoding="utf-8", errors="replace").splitlines()
+    print(f"----- last {lines} lines of {step.log} -----")
+    print("\n".join(tail[-lines:]))
+    print(f"----- end of {step.name} output -----", flush=True)
+
+
+# ------------------------------------------------------------------ raw data
+
+
+def day_files(folder: Path) -> dict[str, list[Path]]:
+    """Files of one raw table folder by the day in their name."""
+    days: dict[str, list[Path]] = {}
+    for path in sorted(folder.glob("*.parquet")):
+        match = DAY_FILE.match(path.name)
+        if match:
+            days.setdefault(match.group(1), []).append(path)
+    return days
+
+
+def hold_back_last_day(raw: Path, new_day: Path) -> dict[str, str]:
+    """Move each table's latest day to new_day/<table>/; return table -> day."""
+    held: dict[str, str] = {}
+    for folder in sorted(p for p in raw.iterdir() if p.is_dir()):
+        days = day_files(folder)
+        if len(days) < 2:
+            continue  # static tables (tb_filter_accounts) stay
+        last = max(days)
+        (new_day / folder.name).mkdir(parents=True, exist_ok=True)
+        for path in days[last]:
+            path.rename(new_day / folder.name / path.name)
+        held[folder.name] = last
+    return held
+
+
+def held_back_days(new_day: Path) -> dict[str, str]:
+    return {
+        folder.name: max(day_files(folder))
+        for folder in sorted(p for p in new_day.iterdir() if p.is_dir())
+    }
+
+
+def copy_new_day(new_day: Path, raw: Path) -> None:
+    for path in new_day.glob("*/*.parquet"):
+        shutil.copy2(path, raw / path.parent.name / path.name)
+
+
+def remove_new_day(new_day: Path, raw: Path) -> None:
+    """Undo copy_new_day (for --skip-generate on a kept work dir)."""
+    for path in new_day.glob("*/*.parquet"):
+        (raw / path.parent.name / path.name).unlink(missing_ok=True)
+
+
+def row_counts(folder: Path) -> dict[str, int]:
+    import pyarrow.parquet as pq
+
+    return {
+        table.name: sum(pq.read_metadata(f).num_rows for f in table.glob("*.parquet"))
+        for table in sorted(p for p in folder.iterdir() if p.is_dir())
+    }
+
+
+# ----------------------------------------------------------------------- dbt
+
+
+def dbt_env(work: Path, threads: str, memory_limit: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DBT_PROFILES_DIR=str(REPO_ROOT),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        KEFU_TARGET="duckdb",
+        KEFU_RAW_DIR=str(work / "raw"),
+        KEFU_DUCKDB_PATH=str(work / "kefu.duckdb"),
+        KEFU_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"),
+        KEFU_THREADS=threads,
+        KEFU_DUCKDB_MEMORY_LIMIT=memory_limit,
+    )
+    return env
+
+
+def run_dbt(name: str, args: list[str], work: Path, env: dict[str, str]) -> Step:
+    command = [str(BIN / "dbt"), *args, "--no-use-colors"]
+    command += ["--target-path", str(work / "target")]
+    command += ["--log-path", str(work / "logs")]
+    return run_measured(name, command, work / f"{name}.log", env)
+
+
+@dataclass
+class ModelRun:
+    model: str
+    status: str
+    seconds: float
+
+
+def model_runs(work: Path, name: str) -> tuple[list[ModelRun], float | None]:
+    """Per-model timings of the last dbt command (kept as run_results_<name>)."""
+    source = work / "target" / "run_results.json"
+    if not source.exists():
+        return [], None
+    kept = work / f"run_results_{name}.json"
+    shutil.copy2(source, kept)
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    runs = [
+        ModelRun(r["unique_id"].split(".")[-1], r["status"], r["execution_time"])
+        for r in data["results"]
+        if r["unique_id"].startswith("model.")
+    ]
+    runs.sort(key=lambda run: run.seconds, reverse=True)
+    return runs, data.get("elapsed_time")
+
+
+def print_slowest(title: str, runs: list[ModelRun], top: int) -> None:
+    if not runs:
+        print(f"{title}: no run_results.json")
+        return
+    total = sum(run.seconds for run in runs)
+    print(f"{title} (top {top} of {len(runs)} models, sum {total:,.1f} s):")
+    for run in runs[:top]:
+        share = run.seconds / total if total else 0.0
+        print(f"  {run.seconds:9.2f} s {share:6.1%}  {run.status:<8} {run.model}")
+
+
+# --------------------------------------------------------------------- floor
+
+# Every platform's message table, trimmed (SPEC 7 characters) and strictly
+# cast, reduced to buyer messages and valid replies; then rounds: a buyer
+# message after a reply (or first in the conversation) starts a round, a
+# reply after a buyer message answers the round before it. Those boundary
+# rows alternate start/reply per conversation, so lead() pairs each start
+# with its reply. No de-duplication, rejected rows or rulebook: a floor.
+FLOOR_MACROS = """
+create or replace temp macro clean(x) as nullif(trim(x, '{chars}'), '');
+create or replace temp macro local_at(x) as
+    case when regexp_full_match(
+        clean(x), '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9:]{{8}}([.][0-9]{{1,6}})?'
+    ) then try_cast(clean(x) as timestamp) end;
+create or replace temp macro epoch_ms_at(x) as
+    case when regexp_full_match(clean(x), '[0-9]{{1,13}}')
+        then epoch_ms(cast(clean(x) as bigint)) + interval 8 hour end;
+"""
+FLOOR_SQL = """
+create or replace table floor_rounds as
+with jd_events as (
+    select
+        'jd' as platform,
+        clean(shop_id) as shop_id,
+        clean(session_id) as conversation_id,
+        cast(null as varchar) as account_nick,
+        clean(msg_id) as msg_id,
+        local_at(msg_time) as event_at,
+        lower(clean(sender)) = 'customer' as is_buyer
+    from read_parquet('{raw}/jd_chat_messages/*.parquet', union_by_name = true)
+    where lower(clean(sender)) = 'customer'
+        or (
+            lower(clean(sender)) = 'waiter'
+            and lower(clean(msg_type))
+            in ('text', 'image', 'card', 'auto_reply_menu')
+        )
+),
+ks_events as (
+    select
+        'kuaishou' as platform,
+        cast(null as varchar) as shop_id,
+        clean(session_id) as conversation_id,
+        cast(null as varchar) as account_nick,
+        clean(msg_id) as msg_id,
+        epoch_ms_at(sent_at) as event_at,
+        lower(clean(sender_role)) = 'buyer' as is_buyer
+    from read_parquet('{raw}/ks_messages/*.parquet', union_by_name = true)
+    where lower(clean(sender_role)) in ('buyer', 'agent')
+),
+tb_events as (
+    select
+        'taobao' as platform,
+        clean(shop_id) as shop_id,
+        clean(buyer_nick) as conversation_id,
+        clean(account_nick) as account_nick,
+        clean(msg_id) as msg_id,
+        local_at(sent_at) as event_at,
+        lower(clean(sender_type)) = 'buyer' as is_buyer
+    from read_parquet('{raw}/tb_chat_messages/*.parquet', union_by_name = true)
+    where lower(clean(sender_type)) in ('buyer', 'agent')
+),
+events as (
+    select * from jd_events
+    union all
+    select * from ks_events
+    union all
+    select * from tb_events
+),
+ordered as (
+    select
+        *,
+        lag(is_buyer) over conversation as previous_is_buyer
+    from events
+    where event_at is not null and conversation_id is not null
+    window conversation as (
+        partition by platform, shop_id, conversation_id, account_nick
+        order by event_at, is_buyer desc, msg_id
+    )
+),
+boundaries as (
+    select
+        *,
+        lead(event_at) over conversation as next_boundary_at
+    from ordered
+    where is_buyer <> coalesce(previous_is_buyer, false)
+    window conversation as (
+        partition by platform, shop_id, conversation_id, account_nick
+        order by event_at, is_buyer desc, msg_id
+    )
+)
+select
+    platform,
+    shop_id,
+    conversation_id,
+    account_nick,
+    event_at as round_start_at,
+    next_boundary_at as reply_at,
+    epoch(next_boundary_at) - epoch(event_at) as wait_seconds
+from boundaries
+where is_buyer
+"""
+
+
+def run_floor(work: Path, threads: str, memory_limit: str) -> dict[str, object]:
+    """The floor query on <work>/raw into <work>/floor.duckdb."""
+    import duckdb
+
+    database = work / "floor.duckdb"
+    for path in (database, database.with_suffix(".duckdb.wal")):
+        path.unlink(missing_ok=True)
+    connection = duckdb.connect(
+        str(database),
+        config={
+            "threads": int(threads),
+            "memory_limit": memory_limit,
+            "temp_directory": str(work / "floor_tmp"),
+            "preserve_insertion_order": False,
+        },
+    )
+    try:
+        connection.execute(FLOOR_MACROS.format(chars=" \t\r\n\u3000"))
+        started = time.perf_counter()
+        connection.execute(FLOOR_SQL.format(raw=(work / "raw").as_posix()))
+        seconds = time.perf_counter() - started
+        rows = connection.execute(
+            "select platform, count(*), count(reply_at), avg(wait_seconds) "
+            "from floor_rounds group by platform order by platform"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {
+        "seconds": seconds,
+        "rounds": {
+            platform: {"rounds": n, "answered": answered, "avg_wait_seconds": wait}
+            for platform, n, answered, wait in rows
+        },
+    }
+
+
+# -------------------------------------------------------------------- report
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def fmt(value: object, digits: int = 1) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def print_figures(figures: dict[str, object]) -> None:
+    rows = [
+        ("messages generated (3 message tables)", fmt(figures["messages"])),
+        ("days (history + new day)", fmt(figures["days"])),
+        ("DuckDB threads / memory_limit", figures["threads_memory"]),
+        ("generation s", fmt(figures["generate_seconds"])),
+        ("generation peak RSS MB", fmt(figures["generate_peak_rss_mb"], 0)),
+        ("dbt seed s", fmt(figures["seed_seconds"])),
+        ("full build (dbt run) s", fmt(figures["full_seconds"])),
+        (
+            "full build, dbt-reported (no startup/parse) s",
+            fmt(figures["full_dbt_elapsed_seconds"]),
+        ),
+        ("full build peak RSS MB", fmt(figures["full_peak_rss_mb"], 0)),
+        ("incremental refresh (dbt run) s", fmt(figures["incremental_seconds"])),
+        (
+            "incremental, dbt-reported (no startup/parse) s",
+            fmt(figures["incremental_dbt_elapsed_seconds"]),
+        ),
+        ("incremental peak RSS MB", fmt(figures["incremental_peak_rss_mb"], 0)),
+        ("floor query s", fmt(figures["floor_seconds"])),
+        ("floor peak RSS MB", fmt(figures["floor_peak_rss_mb"], 0)),
+        ("incremental / full", fmt(figures["incremental_to_full"], 2)),
+        ("full / floor", fmt(figures["full_to_floor"], 1)),
+    ]
+    raw_rows: dict[str, dict[str, int]] = figures["raw_rows"]  # type: ignore[assignment]
+    rows += [
+        (f"rows {table} (history + new day)", f"{r['history']:,} + {r['new_day']:,}")
+        for table, r in raw_rows.items()
+    ]
+    width = max(len(name) for name, _ in rows)
+    print("\n| figure | value |\n|---|---|")
+    for name, value in rows:
+        print(f"| {name:<{width}} | {value} |")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m kefu_metrics.benchmark",
+        description="Time the dbt build (full and incremental) on demo data.",
+    )
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--days", type=int, default=30, help="history + 1 new day")
+    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/kefu_bench"))
+    parser.add_argument("--keep", action="store_true", help="keep data and databases")
+    parser.add_argument(
+        "--skip-generate", action="store_true", help="reuse <work>/raw (kept)"
+    )
+    parser.add_argument(
+        "--threads", default=os.environ.get("KEFU_THREADS", PROFILE_THREADS)
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default=os.environ.get("KEFU_DUCKDB_MEMORY_LIMIT", PROFILE_MEMORY_LIMIT),
+    )
+    parser.add_argument("--top", type=int, default=10, help="slowest models shown")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--floor-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.days < 2:
+        parser.error("--days must be at least 2 (history + the new day)")
+    args.work_dir = args.work_dir.resolve()
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    work: Path = args.work_dir
+    if args.floor_only:  # the child process of step 3
+        result = run_floor(work, args.threads, args.memory_limit)
+        (work / FLOOR_RESULT).write_text(json.dumps(result), encoding="utf-8")
+        return 0
+
+    raw, new_day = work / "raw", work / "new_day"
+    work.mkdir(parents=True, exist_ok=True)
+    for stale in ("kefu.duckdb", "kefu.duckdb.wal", FLOOR_RESULT):
+        (work / stale).unlink(missing_ok=True)
+    generate_seconds: float | None = None
+    generate_rss: float | None = None
+    if args.skip_generate:
+        if not new_day.is_dir():
+            sys.exit(f"--skip-generate: no {new_day}; run once with --keep first")
+        remove_new_day(new_day, raw)
+        held = held_back_days(new_day)
+    else:
+        shutil.rmtree(new_day, ignore_errors=True)
+        generate = run_measured(
+            "generate",
+            [sys.executable, "-m", "kefu_metrics.demo", "--out", str(raw)]
+            + ["--messages", str(args.messages), "--days", str(args.days)]
+            + ["--clean"],
+            work / "generate.log",
+        )
+        if not generate.ok:
+            return 1
+        generate_seconds, generate_rss = generate.seconds, generate.peak_rss_mb
+        held = hold_back_last_day(raw, new_day)
+    print(f"[bench] held back as the new day: {held}")
+    history, fresh = row_counts(raw), row_counts(new_day)
+    raw_rows = {
+        t: {"history": n, "new_day": fresh.get(t, 0)} for t, n in history.items()
+    }
+    messages = sum(history.get(t, 0) + fresh.get(t, 0) for t in MESSAGE_TABLES)
+
+    env = dbt_env(work, args.threads, args.memory_limit)
+    seed = run_dbt("dbt_seed", ["seed"], work, env)
+    full = run_dbt("dbt_full", ["run"], work, env)
+    full_runs, full_dbt_seconds = model_runs(work, "full")
+
+    floor = run_measured(
+        "floor",
+        [sys.executable, "-m", "kefu_metrics.benchmark", "--floor-only"]
+        + ["--work-dir", str(work), "--threads", args.threads]
+        + ["--memory-limit", args.memory_limit],
+        work / "floor.log",
+    )
+    floor_result = (
+        json.loads((work / FLOOR_RESULT).read_text(encoding="utf-8"))
+        if floor.ok
+        else {}
+    )
+
+    copy_new_day(new_day, raw)
+    incremental = run_dbt("dbt_incremental", ["run"], work, env)
+    incremental_runs, incremental_dbt_seconds = model_runs(work, "incremental")
+
+    full_s = full.seconds if full.ok else None
+    incremental_s = incremental.seconds if incremental.ok else None
+    floor_s: float | None = floor_result.get("seconds")
+    figures: dict[str, object] = {
+        "messages": messages,
+        "days": args.days,
+        "new_day": held,
+        "threads_memory": f"{args.threads} / {args.memory_limit}",
+        "raw_rows": raw_rows,
+        "generate_seconds": generate_seconds,
+        "generate_peak_rss_mb": generate_rss,
+        "seed_seconds": seed.seconds if seed.ok else None,
+        "full_seconds": full_s,
+        "full_dbt_elapsed_seconds": full_dbt_seconds,
+        "full_peak_rss_mb": full.peak_rss_mb,
+        "full_ok": full.ok,
+        "incremental_seconds": incremental_s,
+        "incremental_dbt_elapsed_seconds": incremental_dbt_seconds,
+        "incremental_peak_rss_mb": incremental.peak_rss_mb,
+        "incremental_ok": incremental.ok,
+        "floor_seconds": floor_s,
+        "floor_peak_rss_mb": floor.peak_rss_mb if floor.ok else None,
+        "floor_rounds": floor_result.get("rounds"),
+        "incremental_to_full": ratio(incremental_s, full_s),
+        "full_to_floor": ratio(full_s, floor_s),
+        "slowest_models_full": [vars(r) for r in full_runs[: args.top]],
+        "slowest_models_incremental": [vars(r) for r in incremental_runs[: args.top]],
+    }
+
+    print()
+    print_slowest("slowest models, full build", full_runs, args.top)
+    print_slowest("slowest models, incremental refresh", incremental_runs, args.top)
+    if floor_result:
+        print("floor rounds by platform:", json.dumps(floor_result["rounds"]))
+    print_figures(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+        print(f"\n[bench] figures written to {args.json}")
+
+    if not args.keep:
+        for name in ("raw", "new_day", "duckdb_tmp", "floor_tmp"):
+            shutil.rmtree(work / name, ignore_errors=True)
+        for name in ("kefu.duckdb", "kefu.duckdb.wal", "floor.duckdb"):
+            (work / name).unlink(missing_ok=True)
+    return 0 if seed.ok and full.ok and incremental.ok and floor.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
