@@ -170,6 +170,7 @@ def run_dbt(name: str, args: list[str], work: Path, env: dict[str, str]) -> Step
     command = [str(BIN / "dbt"), *args, "--no-use-colors"]
     command += ["--target-path", str(work / "target")]
     command += ["--log-path", str(work / "logs")]
+    (work / "target" / "run_results.json").unlink(missing_ok=True)  # no stale one
     return run_measured(name, command, work / f"{name}.log", env)
 
 

@@ -1,4 +1,13 @@
-"""JD 咚咚 demo data: chat messages, agent status log, harassment reports."""
+"""JD 咚咚 demo data: chat messages, agent status log, harassment reports.
+
+Four shops; agents work morning / evening / night shifts with lunch and
+dinner suspensions (挂起) and short breaks, logged as status changes. A
+session arriving while nobody is online is a 留言: a 离线提示, an empty
+waiter_pin until an agent comes online (often next morning) and answers.
+Sessions also carry 欢迎语, 自动回复菜单 answers (all along, so the 2022-06-16
+rule shows on long runs), system notices, shop-first outreach without any
+customer message, and harassers who get reported (举报).
+"""
 
 from __future__ import annotations
 

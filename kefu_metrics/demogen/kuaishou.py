@@ -1,6 +1,11 @@
 """Kuaishou 快手 demo data: sessions, messages, evaluation invitations.
 
-Every timestamp is UTC epoch milliseconds as text (the API's format).
+A robot greets every buyer; some sessions stay with the robot, the others
+转人工: a queue (排队池, now and then over 3 minutes, at night often never
+taken), an agent, rounds of questions. Some get no agent message (不服务),
+some stay open, many get an evaluation card from the agent, the consumer or
+the system, rated or not. Every timestamp is UTC epoch milliseconds as text
+(the API's format): local China time minus 8 hours.
 """
 
 from __future__ import annotations

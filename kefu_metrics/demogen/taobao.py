@@ -1,4 +1,13 @@
-"""Taobao / Tmall 千牛·旺旺 demo data: chat messages, orders, filter list."""
+"""Taobao / Tmall 千牛·旺旺 demo data: chat messages, orders, filter list.
+
+Buyers talk to `店铺名:小王` sub-accounts, greeted by 自动回复, often first
+answered by 店小蜜, with 助手 cards and system notices; agents sometimes take
+10+ minutes, buyers come back later, colleagues take over 20 or 40+ minutes
+on. Orders follow chats (询单) or come silently (静默下单); unpaid ones are
+urged (催付) minutes or hours later; paid ones are received days later and
+some buyers return as after-sale (售后) and order again. Ads, 小二, E客服 and
+other shops' sub-accounts (`:` nicks) write too, and two shops run a 旺旺群.
+"""
 
 from __future__ import annotations
 

@@ -65,7 +65,7 @@
 
 {% macro default__add_seconds(ts_expr, seconds_expr) -%}
     ({{ ts_expr }} + to_microseconds(
-        cast(round(({{ seconds_expr }}) * 1000000) as bigint)))
+        cast(round(cast({{ seconds_expr }} as double) * 1000000) as bigint)))
 {%- endmacro %}
 
 {% macro spark__add_seconds(ts_expr, seconds_expr) -%}

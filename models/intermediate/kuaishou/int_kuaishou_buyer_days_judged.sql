@@ -4,8 +4,12 @@
     agent's sessions only). The buyer passes 三分钟回复率(人维度) when every
     round of those sessions was answered within ks_reply_threshold_seconds;
     any unanswered or slower round fails the buyer (SPEC 3, SPEC 7). -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with session_views as (
     select * from {{ ref('int_kuaishou_session_views_judged') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 final as (

@@ -6,8 +6,12 @@
     message is a reply; robot and system messages neither answer nor break
     a round. An unanswered round waits to closed_at, or while the session is
     open to its last message of any role, never below 0 (SPEC 7). -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 messages as (

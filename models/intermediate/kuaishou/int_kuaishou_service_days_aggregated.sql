@@ -3,16 +3,22 @@
     rows (shop_id, agent_id, stat_date). The two marts select their
     dimension from here. A row exists for every day (agent-day) with at
     least one counted human session. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with session_views as (
     select * from {{ ref('int_kuaishou_session_views_judged') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 buyer_days as (
     select * from {{ ref('int_kuaishou_buyer_days_judged') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 session_evaluations as (
     select * from {{ ref('int_kuaishou_session_evaluations_summarized') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 session_counts as (

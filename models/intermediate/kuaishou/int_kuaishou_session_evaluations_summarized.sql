@@ -4,8 +4,12 @@
     the latest non-empty rating by rated_at (empty = oldest), then
     invited_at, then evaluation_id. A card with rated_at but no rating is
     an invitation only. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 evaluations as (

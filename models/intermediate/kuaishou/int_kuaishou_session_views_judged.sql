@@ -5,12 +5,17 @@
     of its rounds in that dimension <= ks_reply_threshold_seconds and, in
     the shop dimension only, a queue wait <= ks_queue_threshold_seconds
     (never assigned = fail). -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 rounds as (
     select * from {{ ref('int_kuaishou_rounds_paired') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 session_views as (

@@ -3,8 +3,13 @@
     rulebook counting window of its own date, SPEC 3), the reason when it
     does not, the per-session facts every indicator needs (agent messages,
     last message, queue wait) and the day's thresholds. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with sessions as (
     select * from {{ ref('stg_kuaishou__sessions') }}
+    {{ kefu_metrics.reprocessed_only(
+        'kuaishou', 'cast(started_at as date)') }}
 ),
 
 messages as (
@@ -17,13 +22,15 @@ rulebook as (
 
 message_facts as (
     select
-        session_id,
-        max(sent_at) as last_message_at,
+        messages.session_id,
+        max(messages.sent_at) as last_message_at,
         count(
-            case when sender_role = 'agent' then 1 end
+            case when messages.sender_role = 'agent' then 1 end
         ) as agent_messages
     from messages
-    group by session_id
+    inner join sessions
+        on messages.session_id = sessions.session_id
+    group by messages.session_id
 ),
 
 dated as (

@@ -1,8 +1,12 @@
 {#- Kuaishou 快手 service indicators, agent dimension (子账号维度): one row
     per (shop_id, agent_id, stat_date) with at least one counted human
     session assigned to the agent; waits from assigned_at. SPEC 3. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('kuaishou') }}
+
 with service_days as (
     select * from {{ ref('int_kuaishou_service_days_aggregated') }}
+    {{ kefu_metrics.reprocessed_only('kuaishou') }}
 ),
 
 final as (

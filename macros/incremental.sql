@@ -1,0 +1,63 @@
+{#-
+    Incremental refresh by date (the scheduled-refresh design).
+
+    Staging base tables are incremental by raw file and stamp the rows a run
+    (re)computed with `_loaded_at`. `int_refresh_window` turns the rows
+    loaded since the last run into one date per platform, `refresh_from_date`:
+    the earliest stat_date those rows can change (a late 留言 reply maps to
+    its session's date, a message to its session's start), minus
+    `kefu_reprocess_days` (default 2: the longest backward rule window, the
+    Taobao inquiry window plus payment window, which lets a payment on day
+    D+2 change an inquiry of day D). Every incremental model deletes its rows
+    from that date on (pre-hook) and recomputes them; older rows stay.
+
+    Use in a model:
+        -- depends_on: {{ ref('int_refresh_window') }}
+        {{ config(
+            materialized='incremental',
+            incremental_strategy='append',
+            pre_hook="{{ kefu_metrics.delete_reprocessed_rows('jd') }}",
+        ) }}
+        ...
+        {% if is_incremental() %}
+        where stat_date >= {{ kefu_metrics.refresh_from_date('jd') }}
+        {% endif %}
+    A rulebook edit changes history: rebuild with --full-refresh.
+-#}
+
+{#- Scalar SQL: the first stat_date this run recomputes for a platform. -#}
+{% macro refresh_from_date(platform) -%}
+    (
+        select refresh_windows.refresh_from_date
+        from {{ ref('int_refresh_window') }} as refresh_windows
+        where refresh_windows.platform = '{{ platform }}'
+        order by refresh_windows.refreshed_at desc
+        limit 1
+    )
+{%- endmacro %}
+
+{#- Pre-hook: drop the rows an incremental run is about to recompute. -#}
+{% macro delete_reprocessed_rows(platform, date_column='stat_date') -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ date_column }} >= {{ kefu_metrics.refresh_from_date(platform) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- In an import CTE: keep only the rows an incremental run recomputes. -#}
+{% macro reprocessed_only(platform, date_column='stat_date') -%}
+    {%- if is_incremental() -%}
+        where {{ date_column }} >= {{ kefu_metrics.refresh_from_date(platform) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config block of a model refreshed by date (see above). -#}
+{% macro incremental_by_date(platform, date_column='stat_date') -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
+            ~ platform ~ "', '" ~ date_column ~ "') }}",
+    ) }}
+{%- endmacro %}

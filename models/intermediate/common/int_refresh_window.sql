@@ -1,0 +1,148 @@
+{#- One row per platform and run: the first stat_date this run must
+    recompute (see macros/incremental.sql). Appended each run, so the rows
+    loaded between two runs are found by the high-water mark
+    (`loaded_through`) of the previous row. On a full refresh every row is
+    new and the window starts before the first date of data. -#}
+{{ config(materialized='incremental', incremental_strategy='append') }}
+
+{%- set platforms = {
+    'jd': ['base_jd__chat_messages', 'base_jd__waiter_status_log',
+        'base_jd__harassment_reports'],
+    'kuaishou': ['base_kuaishou__sessions', 'base_kuaishou__messages',
+        'base_kuaishou__evaluations'],
+    'taobao': ['base_taobao__chat_messages', 'base_taobao__orders',
+        'base_taobao__filter_accounts'],
+} %}
+
+with previous_runs as (
+    {%- if is_incremental() %}
+    select
+        platform,
+        max(loaded_through) as loaded_through
+    from {{ this }}
+    group by platform
+    {%- else %}
+    select
+        cast(null as varchar) as platform,
+        cast(null as timestamp) as loaded_through
+    where 1 = 0
+    {%- endif %}
+),
+
+{%- for platform, tables in platforms.items() %}
+{%- for table in tables %}
+
+{{ table }}_new as (
+    select loaded.*
+    from {{ ref(table) }} as loaded
+    left join previous_runs
+        on previous_runs.platform = '{{ platform }}'
+    where
+        previous_runs.loaded_through is null
+        or loaded._loaded_at > previous_runs.loaded_through
+),
+{%- endfor %}
+{%- endfor %}
+
+jd_touched_sessions as (
+    select distinct
+        shop_id,
+        session_id
+    from base_jd__chat_messages_new
+    union
+    select distinct
+        shop_id,
+        session_id
+    from base_jd__harassment_reports_new
+),
+
+jd_touched_dates as (
+    -- a session belongs to the date of its first customer message
+    select min(cast(messages.msg_at as date)) as touched_date
+    from {{ ref('stg_jd__chat_messages') }} as messages
+    inner join jd_touched_sessions
+        on
+            messages.shop_id = jd_touched_sessions.shop_id
+            and messages.session_id = jd_touched_sessions.session_id
+    union all
+    select min(cast(msg_at as date)) as touched_date
+    from base_jd__chat_messages_new
+    union all
+    -- a presence change moves 留言 detection from its moment on
+    select min(cast(changed_at as date)) as touched_date
+    from base_jd__waiter_status_log_new
+),
+
+kuaishou_touched_sessions as (
+    select session_id from base_kuaishou__sessions_new
+    union
+    select session_id from base_kuaishou__messages_new
+    union
+    select session_id from base_kuaishou__evaluations_new
+),
+
+kuaishou_touched_dates as (
+    select min(cast(sessions.started_at as date)) as touched_date
+    from {{ ref('stg_kuaishou__sessions') }} as sessions
+    inner join kuaishou_touched_sessions
+        on sessions.session_id = kuaishou_touched_sessions.session_id
+    union all
+    select min(cast(started_at as date)) as touched_date
+    from base_kuaishou__sessions_new
+),
+
+taobao_touched_dates as (
+    select min(cast(sent_at as date)) as touched_date
+    from base_taobao__chat_messages_new
+    union all
+    select
+        least(
+            min(cast(created_at as date)),
+            min(cast(paid_at as date)),
+            min(cast(received_at as date))
+        ) as touched_date
+    from base_taobao__orders_new
+    union all
+    -- the filter list has no date: a change re-judges every day
+    select cast('1900-01-01' as date) as touched_date
+    from base_taobao__filter_accounts_new
+    having count(*) > 0
+),
+
+{%- for platform, tables in platforms.items() %}
+
+{{ platform }}_window as (
+    select
+        '{{ platform }}' as platform,
+        (
+            select min(touched_date) from {{ platform }}_touched_dates
+        ) as first_touched_date,
+        greatest(
+            {%- for table in tables %}
+            coalesce(
+                (select max(_loaded_at) from {{ ref(table) }}),
+                cast('1900-01-01' as timestamp)
+            ){{ "," if not loop.last }}
+            {%- endfor %}
+        ) as loaded_through
+),
+{%- endfor %}
+
+final as (
+    {%- for platform in platforms %}
+    select
+        platform,
+        {{ kefu_metrics.run_timestamp() }} as refreshed_at,
+        first_touched_date,
+        {{ kefu_metrics.add_days(
+            'first_touched_date',
+            - var('kefu_reprocess_days')) }} as refresh_from_date,
+        loaded_through
+    from {{ platform }}_window
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+)
+
+select * from final
