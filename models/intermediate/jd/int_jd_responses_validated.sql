@@ -4,12 +4,17 @@
     (jd_auto_reply_menu_counts); welcome, offline_notice and system never.
     Only responses at or after the session start count: waiter messages
     before the first customer message are ignored. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('jd') }}
+
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
+    {{ kefu_metrics.reprocessed_only('jd', 'cast(msg_at as date)') }}
 ),
 
 sessions as (
     select * from {{ ref('int_jd_sessions_bucketed') }}
+    {{ kefu_metrics.reprocessed_only('jd') }}
 ),
 
 rulebook as (

@@ -2,16 +2,22 @@
     rule (SPEC 0, macro pair_rounds): customer messages start or join a
     round, valid responses (int_jd_responses_validated) answer it. Every
     customer message is at or after its session's start by definition. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('jd') }}
+
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
+    {{ kefu_metrics.reprocessed_only('jd', 'cast(msg_at as date)') }}
 ),
 
 sessions as (
     select * from {{ ref('int_jd_sessions_bucketed') }}
+    {{ kefu_metrics.reprocessed_only('jd') }}
 ),
 
 responses as (
     select * from {{ ref('int_jd_responses_validated') }}
+    {{ kefu_metrics.reprocessed_only('jd') }}
 ),
 
 round_events as (

@@ -4,8 +4,12 @@
     harassment (举报成功) -> leave_message (留言: no agent of the shop online
     at the start) -> night (start in the rulebook night window of its own
     stat_date) -> eligible. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('jd') }}
+
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
+    {{ kefu_metrics.reprocessed_only('jd', 'cast(msg_at as date)') }}
 ),
 
 waiter_status_log as (
@@ -38,15 +42,27 @@ customer_messages_ranked as (
 
 sessions_started as (
     select
-        shop_id,
-        session_id,
-        customer_pin,
-        waiter_pin as first_customer_waiter_pin,
-        msg_id as first_customer_msg_id,
-        msg_at as session_started_at,
-        cast(msg_at as date) as stat_date
-    from customer_messages_ranked
-    where customer_message_number = 1
+        ranked.shop_id,
+        ranked.session_id,
+        ranked.customer_pin,
+        ranked.waiter_pin as first_customer_waiter_pin,
+        ranked.msg_id as first_customer_msg_id,
+        ranked.msg_at as session_started_at,
+        cast(ranked.msg_at as date) as stat_date
+    from customer_messages_ranked as ranked
+    {%- if is_incremental() %}
+    -- an incremental run reads messages from the refresh date on; a
+    -- session already stored started before it and keeps its row
+    left join {{ this }} as stored
+        on
+            ranked.shop_id = stored.shop_id
+            and ranked.session_id = stored.session_id
+    {%- endif %}
+    where
+        ranked.customer_message_number = 1
+        {%- if is_incremental() %}
+        and stored.session_id is null
+        {%- endif %}
 ),
 
 -- +1 when an agent goes online, -1 when an agent online goes to another

@@ -2,8 +2,12 @@
     session belongs to one agent for all its counts (SPEC 7 JD); sessions
     with no agent count only in the shop mart. A row exists when the agent
     has consult_sessions > 0. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('jd') }}
+
 with sessions as (
     select * from {{ ref('int_jd_sessions_attributed') }}
+    {{ kefu_metrics.reprocessed_only('jd') }}
 ),
 
 agent_sessions as (

@@ -1,11 +1,16 @@
 {#- JD 咚咚 indicators per shop and stat_date (SPEC 2). One row whenever the
     shop has a consultation session that day, harassment ones included. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('jd') }}
+
 with sessions as (
     select * from {{ ref('int_jd_sessions_attributed') }}
+    {{ kefu_metrics.reprocessed_only('jd') }}
 ),
 
 online_service as (
     select * from {{ ref('int_jd_online_service_daily') }}
+    {{ kefu_metrics.reprocessed_only('jd') }}
 ),
 
 session_totals as (
