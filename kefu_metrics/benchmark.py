@@ -207,6 +207,14 @@ def print_slowest(title: str, runs: list[ModelRun], top: int) -> None:
     for run in runs[:top]:
         share = run.seconds / total if total else 0.0
         print(f"  {run.seconds:9.2f} s {share:6.1%}  {run.status:<8} {run.model}")
+    layers: dict[str, float] = {}
+    for run in runs:
+        prefix = run.model.split("_")[0]
+        layer = prefix if prefix in ("base", "stg", "int") else "marts"
+        layers[layer] = layers.get(layer, 0.0) + run.seconds
+    order = ("base", "stg", "int", "marts")
+    parts = [f"{k} {layers[k]:,.1f} s" for k in order if k in layers]
+    print("  sum by layer: " + ", ".join(parts))
 
 
 # --------------------------------------------------------------------- floor
@@ -410,19 +418,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m kefu_metrics.benchmark",
         description="Time the dbt build (full and incremental) on demo data.",
     )
-    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument(
+        "--messages", type=int, default=1_000_000, help="all platforms and days"
+    )
     parser.add_argument("--days", type=int, default=30, help="history + 1 new day")
-    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/kefu_bench"))
+    parser.add_argument(
+        "--work-dir", type=Path, default=Path("/tmp/kefu_bench"), help="scratch dir"
+    )
     parser.add_argument("--keep", action="store_true", help="keep data and databases")
     parser.add_argument(
         "--skip-generate", action="store_true", help="reuse <work>/raw (kept)"
     )
     parser.add_argument(
-        "--threads", default=os.environ.get("KEFU_THREADS", PROFILE_THREADS)
+        "--threads",
+        default=os.environ.get("KEFU_THREADS", PROFILE_THREADS),
+        help="KEFU_THREADS for dbt, DuckDB threads for the floor",
     )
     parser.add_argument(
         "--memory-limit",
         default=os.environ.get("KEFU_DUCKDB_MEMORY_LIMIT", PROFILE_MEMORY_LIMIT),
+        help="KEFU_DUCKDB_MEMORY_LIMIT for dbt and the floor",
     )
     parser.add_argument("--top", type=int, default=10, help="slowest models shown")
     parser.add_argument("--json", type=Path, help="also write the figures here")

@@ -40,6 +40,7 @@ import pyarrow.parquet as pq
 
 from .demogen import dirty, jd, kuaishou, taobao
 from .demogen.common import (
+    EPOCH,
     MEAN_DAY_FACTOR,
     PLATFORM_SHARE,
     DayContext,
@@ -236,8 +237,9 @@ class Writer:
         ymd = yyyymmdd(dt.date.fromisoformat(day)) if day else 0
         stream = (3, TABLE_NUMBER[table_name], *((part,) if part else ()))
         rng = make_rng(self.options.seed, platform, ymd, *stream)
+        day_number = (dt.date.fromisoformat(day) - EPOCH).days if day else 0
         table, report = dirty.inject(
-            table, dirty.RULES[table_name], self.options.dirty_share, rng
+            table, dirty.RULES[table_name], self.options.dirty_share, rng, day_number
         )
         folder = self.out / table_name
         folder.mkdir(parents=True, exist_ok=True)

@@ -73,6 +73,9 @@ class TableRules:
     amount: str | None = None
     conflict: Mutator | None = None  # makes a same-key row with other content
     minimum: dict[str, int] = field(default_factory=dict)  # per kind, tiny tables
+    # kind -> N: at least one such row in the file of every N-th day, so that
+    # a small demo still shows a reject reason that lives in one small table
+    weekly: dict[str, int] = field(default_factory=dict)
 
 
 def _edit_content(row: dict[str, str], rng: np.random.Generator) -> dict[str, str]:
@@ -162,6 +165,7 @@ RULES: dict[str, TableRules] = {
         required=("buyer_nick",),
         amount="amount",
         conflict=_tb_order_update,
+        weekly={"bad_amount": 7},
     ),
     "tb_filter_accounts": TableRules(
         keys=("shop_id", "buyer_nick", "category"),
@@ -260,9 +264,16 @@ class _Edits:
 
 
 def inject(
-    table: pa.Table, rules: TableRules, share: float, rng: np.random.Generator
+    table: pa.Table,
+    rules: TableRules,
+    share: float,
+    rng: np.random.Generator,
+    day_number: int = 0,
 ) -> tuple[pa.Table, Report]:
-    """Dirty `share` of the rows (and cosmetic noise on others)."""
+    """Dirty `share` of the rows (and cosmetic noise on others).
+
+    `day_number` (days since 1970-01-01 of the file's day) drives
+    `rules.weekly`."""
     n = table.num_rows
     kinds = applicable_kinds(rules)
     weight = np.array([KIND_WEIGHT[k] for k in kinds])
@@ -276,6 +287,9 @@ def inject(
         "uppercase_enum": int(rng.binomial(n, share)) if rules.enums else 0,
     }
     if share > 0:
+        for kind, every in rules.weekly.items():
+            if day_number % every == 0 and n > 0:
+                counts[kind] = max(counts[kind], 1)
         for kind, low in rules.minimum.items():
             if kind in counts:
                 counts[kind] = max(counts[kind], low)
