@@ -47,7 +47,7 @@ def summarize(database: Path) -> str:
             )
             names = [column[0] for column in cursor.description]
             for row in cursor.fetchall():
-                record = dict(zip(names, row))
+                record = dict(zip(names, row, strict=True))
                 reasons = ", ".join(
                     f"{name.removesuffix('_rows')}={record[name]}"
                     for name in names

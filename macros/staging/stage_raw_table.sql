@@ -64,78 +64,107 @@ new_rows as (
     {%- endif %}
 ),
 
-{%- if is_incremental() %}
-
-stored_rows_of_touched_keys as (
+-- per row: fingerprint, typed values and the row's own step-4 check, which
+-- do not depend on the other rows of its key
+new_rows_checked as (
     select
         {%- for column in columns %}
-        stored.raw__{{ column.name }} as {{ column.name }},
+        {%- if column.name in key_columns %}
+        {{ column.name }} as key__{{ column.name }},
+        {%- endif %}
         {%- endfor %}
-        stored.source_file
+        source_file,
+        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
+            as row_fingerprint,
+        {%- for column in columns %}
+        {{ column.name }} as text__{{ column.name }},
+        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }},
+        {%- endfor %}
+        {%- for part in ['reason', 'column'] %}
+        case
+            {%- for reason, kinds in order_checks %}
+            {%- for column in columns %}
+            {%- set value = "'" ~ (reason if part == 'reason' else column.name) ~ "'" %}
+            {%- if kinds is none and column.required %}
+            when {{ column.name }} is null then {{ value }}
+            {%- elif kinds is not none and column.kind in kinds %}
+            when {{ column.name }} is not null
+                and {{ kefu_metrics.typed_value(column) }} is null
+                then {{ value }}
+            {%- endif %}
+            {%- endfor %}
+            {%- endfor %}
+        end as row_check_{{ part }}{{ "," if part == 'reason' }}
+        {%- endfor %}
+    from new_rows
+),
+
+{%- if is_incremental() %}
+
+-- rows already stored for the keys the new files touch: their key group
+-- is judged again together with the new rows
+stored_rows_of_touched_keys as (
+    select
+        {%- for key in key_columns %}
+        stored.raw__{{ key }} as key__{{ key }},
+        {%- endfor %}
+        stored.source_file,
+        stored.row_fingerprint,
+        {%- for column in columns %}
+        {%- set output = column.get('as', column.name) %}
+        coalesce(
+            stored.raw__{{ column.name }},
+            cast(stored.{{ output }} as varchar)
+        ) as text__{{ column.name }},
+        stored.{{ output }} as typed__{{ column.name }},
+        {%- endfor %}
+        stored.row_check_reason,
+        stored.row_check_column
     from {{ this }} as stored
     inner join (
-        select distinct {{ key_list }}
-        from new_rows
-        where
-            {%- for key in key_columns %}
-            {{ key }} is not null{% if not loop.last %} and{% endif %}
-            {%- endfor %}
+        select distinct {% for key in key_columns -%}
+            key__{{ key }}{{ ", " if not loop.last }}
+        {%- endfor %}
+        from new_rows_checked
     ) as touched_keys
         on
             {%- for key in key_columns %}
-            stored.{{ key }} = touched_keys.{{ key }}
+            stored.raw__{{ key }} = touched_keys.key__{{ key }}
             {%- if not loop.last %} and{% endif %}
             {%- endfor %}
 ),
 
-cleaned as (
-    select * from new_rows
+judged_rows as (
+    select * from new_rows_checked
     union all
     select * from stored_rows_of_touched_keys
 ),
 
 {%- else %}
 
-cleaned as (
-    select * from new_rows
+judged_rows as (
+    select * from new_rows_checked
 ),
 
 {%- endif %}
 
-hashed as (
+grouped as (
     select
         *,
         (
             {%- for key in key_columns %}
-            {{ key }} is null{% if not loop.last %} or{% endif %}
+            key__{{ key }} is null{% if not loop.last %} or{% endif %}
             {%- endfor %}
         ) as is_key_missing,
-        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
-            as row_fingerprint
-    from cleaned
-),
-
-grouped as (
-    select
-        *,
         min(row_fingerprint) over key_rows as key_min_fingerprint,
         max(row_fingerprint) over key_rows as key_max_fingerprint,
         row_number() over (
-            partition by is_key_missing, {{ key_list }}
-            order by source_file, row_fingerprint
+            key_rows order by source_file, row_fingerprint
         ) as key_row_number
-    from hashed
-    window key_rows as (partition by is_key_missing, {{ key_list }})
-),
-
-typed as (
-    select
-        *,
-        {%- for column in columns %}
-        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }}
-        {{- "," if not loop.last }}
-        {%- endfor %}
-    from grouped
+    from judged_rows
+    window key_rows as (partition by {% for key in key_columns -%}
+        key__{{ key }}{{ ", " if not loop.last }}
+    {%- endfor %})
 ),
 
 checked as (
@@ -146,62 +175,60 @@ checked as (
             when key_min_fingerprint <> key_max_fingerprint
                 then 'conflicting_duplicate'
             when key_row_number > 1 then null
-            {%- for reason, kinds in order_checks %}
-            {%- for column in columns %}
-            {%- if kinds is none and column.required %}
-            when {{ column.name }} is null then '{{ reason }}'
-            {%- elif kinds is not none and column.kind in kinds %}
-            when {{ column.name }} is not null
-                and typed__{{ column.name }} is null then '{{ reason }}'
-            {%- endif %}
-            {%- endfor %}
-            {%- endfor %}
+            else row_check_reason
         end as check_reason,
         case
             when is_key_missing then
                 {%- for key in key_columns %}
                 {%- if loop.first %} coalesce({% endif %}
-                case when {{ key }} is null then '{{ key }}' end
+                case when key__{{ key }} is null then '{{ key }}' end
                 {{- ", " if not loop.last else ")" }}
                 {%- endfor %}
             when key_min_fingerprint <> key_max_fingerprint
                 then '{{ key_columns | join(",") }}'
             when key_row_number > 1 then null
-            {%- for reason, kinds in order_checks %}
-            {%- for column in columns %}
-            {%- if kinds is none and column.required %}
-            when {{ column.name }} is null then '{{ column.name }}'
-            {%- elif kinds is not none and column.kind in kinds %}
-            when {{ column.name }} is not null
-                and typed__{{ column.name }} is null then '{{ column.name }}'
-            {%- endif %}
-            {%- endfor %}
-            {%- endfor %}
+            else row_check_column
         end as check_column
-    from typed
+    from grouped
 ),
-
 
 final as (
     select
         '{{ table_name }}' as source_table,
-        checked.source_file,
-        case
-            when checked.check_reason is not null then 'rejected'
-            when checked.key_row_number > 1 then 'collapsed_duplicate'
-            else 'kept'
-        end as row_status,
-        checked.check_reason as reject_reason,
-        checked.check_column as reject_column,
+        source_file,
+        row_status,
+        check_reason as reject_reason,
+        check_column as reject_column,
+        row_fingerprint,
+        row_check_reason,
+        row_check_column,
         {{ kefu_metrics.run_timestamp() }} as _loaded_at,
         {%- for column in columns %}
-        checked.typed__{{ column.name }} as {{ column.get('as', column.name) }},
+        typed__{{ column.name }} as {{ column.get('as', column.name) }},
         {%- endfor %}
+        {#- raw text is kept for keys (to find a key group again) and for
+            rows that are not staged (to show them); a staged row's values
+            are its typed columns -#}
         {%- for column in columns %}
-        checked.{{ column.name }} as raw__{{ column.name }}
+        {%- if column.name in key_columns %}
+        text__{{ column.name }} as raw__{{ column.name }}
+        {%- else %}
+        case
+            when row_status <> 'kept' then text__{{ column.name }}
+        end as raw__{{ column.name }}
+        {%- endif %}
         {{- "," if not loop.last }}
         {%- endfor %}
-    from checked
+    from (
+        select
+            *,
+            case
+                when check_reason is not null then 'rejected'
+                when key_row_number > 1 then 'collapsed_duplicate'
+                else 'kept'
+            end as row_status
+        from checked
+    ) as statused
 )
 
 select * from final
@@ -255,6 +282,16 @@ select * from final
 {#- A fingerprint of the trimmed text of a row, to tell exact duplicates
     from conflicting ones (NULL and '' are told apart from any text). -#}
 {% macro row_fingerprint(column_names) -%}
+    {{ return(adapter.dispatch('row_fingerprint', 'kefu_metrics')(column_names)) }}
+{%- endmacro %}
+
+{#- DuckDB: its native 64-bit hash of the columns (NULL hashes apart from
+    any text); a collision inside one key group is negligible. -#}
+{% macro duckdb__row_fingerprint(column_names) -%}
+    hash({{ column_names | join(', ') }})
+{%- endmacro %}
+
+{% macro default__row_fingerprint(column_names) -%}
     {%- set parts = [] -%}
     {%- for name in column_names -%}
         {%- do parts.append("coalesce(" ~ name ~ ", chr(0))") -%}

@@ -133,7 +133,7 @@ def write_minimal_raw(raw_dir: Path) -> None:
         "tb_filter_accounts": ["shop", "ad1", "ad"],
     }  # fmt: skip
     for table, values in good.items():
-        row = dict(zip(RAW_COLUMNS[table], values))
+        row = dict(zip(RAW_COLUMNS[table], values, strict=True))
         folder = raw_dir / table
         folder.mkdir(parents=True, exist_ok=True)
         schema = pa.schema([(c, pa.string()) for c in RAW_COLUMNS[table]])

@@ -56,7 +56,9 @@ def test_every_mart_is_built_and_filled(demo_build: dict[str, Path]) -> None:
     }
     assert MARTS <= tables
     for mart in MARTS - {"kefu_rejected_rows"}:
-        (count,) = fetch(demo_build["database"], f"select count(*) from marts.{mart}")[0]
+        (count,) = fetch(demo_build["database"], f"select count(*) from marts.{mart}")[
+            0
+        ]
         assert count > 0, mart
 
 

@@ -20,3 +20,15 @@ def test_sqlfluff_lint_models(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
+
+
+def test_python_is_ruff_clean() -> None:
+    """STYLE.md: Python is small, typed and formatted by ruff."""
+    for args in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [str(BIN / "ruff"), *args, "kefu_metrics", "tests/python"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout[-4000:]

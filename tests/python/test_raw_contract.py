@@ -60,8 +60,13 @@ def test_garbage_rows_are_rejected_with_reasons(tmp_path: Path, raw_dir: Path):
     orders = pa.table(
         {c: pa.array([None, None], pa.string()) for c in RAW_COLUMNS["tb_orders"]}
     ).to_pylist()
-    orders[0].update(order_id="o7", shop_id="shop", buyer_nick="b",
-                     created_at="2024-11-02 10:00:00", amount="1,000")
+    orders[0].update(
+        order_id="o7",
+        shop_id="shop",
+        buyer_nick="b",
+        created_at="2024-11-02 10:00:00",
+        amount="1,000",
+    )
     orders[1].update(order_id="o8", shop_id="shop", buyer_nick=None,
                      created_at="2024-11-02 10:00:00", amount="10")  # fmt: skip
     pq.write_table(
@@ -73,8 +78,7 @@ def test_garbage_rows_are_rejected_with_reasons(tmp_path: Path, raw_dir: Path):
     rejected = dict(
         query(
             database,
-            "select msg_id, reject_reason "
-            "from staging.stg_jd__chat_messages_rejected",
+            "select msg_id, reject_reason from staging.stg_jd__chat_messages_rejected",
         )
     )
     assert rejected == {
@@ -85,7 +89,8 @@ def test_garbage_rows_are_rejected_with_reasons(tmp_path: Path, raw_dir: Path):
     staged = {
         row[0]: row[1:]
         for row in query(
-            database, "select msg_id, sender, content from staging.stg_jd__chat_messages"
+            database,
+            "select msg_id, sender, content from staging.stg_jd__chat_messages",
         )
     }
     assert staged["101"] == ("customer", "1.5")
