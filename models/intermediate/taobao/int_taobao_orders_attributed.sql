@@ -420,7 +420,7 @@ listed_sub_accounts as (
     where category = 'sub_account'
 ),
 
-final as (
+attributed as (
     select
         orders.order_id,
         orders.shop_id,
@@ -429,34 +429,26 @@ final as (
         orders.paid_at,
         orders.amount,
         order_credits.account_nick as order_agent,
+        aftersale_agents.account_nick as aftersale_agent,
         case
             when order_credits.account_nick is null then 'silent'
             else 'inquiry'
         end as order_kind,
+        -- a silent order's payment can only come from a follow-up
         case
-            when orders.paid_at is null then null
             when order_credits.account_nick is null
                 then silent_payment_credits.account_nick
             else payment_credits.account_nick
         end as payment_agent,
-        coalesce(
-            case
-                when orders.paid_at is null then false
-                when order_credits.account_nick is null
-                    then silent_payment_credits.credited_session_started_at
-                    > orders.created_at
-                else payment_credits.credited_session_started_at
-                    > orders.created_at
-            end,
-            false
-        ) as is_urged_payment,
-        aftersale_agents.account_nick as aftersale_agent,
+        case
+            when order_credits.account_nick is null
+                then silent_payment_credits.credited_session_started_at
+            else payment_credits.credited_session_started_at
+        end as payment_session_started_at,
         (
             orders.buyer_nick like '%:%'
             or listed_sub_accounts.buyer_nick is not null
-        ) as is_sub_account_buyer,
-        cast(orders.created_at as date) as stat_date,
-        cast(orders.paid_at as date) as paid_date
+        ) as is_sub_account_buyer
     from orders
     left join credits as order_credits
         on
@@ -481,6 +473,26 @@ final as (
         on
             orders.shop_id = listed_sub_accounts.shop_id
             and orders.buyer_nick = listed_sub_accounts.buyer_nick
+),
+
+final as (
+    select
+        order_id,
+        shop_id,
+        buyer_nick,
+        created_at,
+        paid_at,
+        amount,
+        order_kind,
+        order_agent,
+        payment_agent,
+        aftersale_agent,
+        is_sub_account_buyer,
+        cast(created_at as date) as stat_date,
+        cast(paid_at as date) as paid_date,
+        coalesce(payment_session_started_at > created_at, false)
+            as is_urged_payment
+    from attributed
 )
 
 select * from final

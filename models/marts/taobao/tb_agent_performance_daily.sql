@@ -22,13 +22,14 @@ session_days as (
         stat_date,
         count(case when has_buyer_message then 1 end) as sessions,
         count(first_response_seconds) as first_responses,
-        coalesce(sum(first_response_seconds), 0)
+        cast(coalesce(sum(first_response_seconds), 0) as double)
             as total_first_response_seconds,
         cast(sum(answered_rounds) as {{ dbt.type_bigint() }})
             as answered_rounds,
         cast(sum(unanswered_rounds) as {{ dbt.type_bigint() }})
             as unanswered_rounds,
-        sum(total_response_seconds) as total_response_seconds,
+        cast(sum(total_response_seconds) as double)
+            as total_response_seconds,
         cast(sum(agent_messages) as {{ dbt.type_bigint() }})
             as agent_messages,
         cast(sum(agent_chars) as {{ dbt.type_bigint() }})
@@ -128,10 +129,14 @@ joined as (
         coalesce(session_days.agent_chars, 0) as agent_chars,
         coalesce(buyer_day_totals.inquiry_buyers, 0) as inquiry_buyers,
         coalesce(buyer_day_totals.aftersale_buyers, 0) as aftersale_buyers,
-        coalesce(buyer_day_totals.inquiry_ordered_buyers, 0) as inquiry_ordered_buyers,
-        coalesce(buyer_day_totals.inquiry_paid_buyers, 0) as inquiry_paid_buyers,
-        coalesce(order_credit_days.order_credit_orders, 0) as order_credit_orders,
-        coalesce(payment_credit_days.payment_credit_orders, 0) as payment_credit_orders,
+        coalesce(buyer_day_totals.inquiry_ordered_buyers, 0)
+            as inquiry_ordered_buyers,
+        coalesce(buyer_day_totals.inquiry_paid_buyers, 0)
+            as inquiry_paid_buyers,
+        coalesce(order_credit_days.order_credit_orders, 0)
+            as order_credit_orders,
+        coalesce(payment_credit_days.payment_credit_orders, 0)
+            as payment_credit_orders,
         coalesce(payment_credit_days.payment_credit_amount, 0)
             as payment_credit_amount,
         coalesce(payment_credit_days.urged_paid_orders, 0)
@@ -159,41 +164,22 @@ joined as (
             and agent_days.stat_date = payment_credit_days.stat_date
 ),
 
-final as (
+rates as (
     select
-        shop_id,
-        account_nick,
-        stat_date,
-        received_buyers,
-        replied_buyers,
+        *,
         received_buyers - replied_buyers as unreplied_buyers,
         case
             when received_buyers > 0
                 then cast(replied_buyers as double) / received_buyers
         end as reply_rate,
-        sessions,
-        first_responses,
-        cast(total_first_response_seconds as double)
-            as total_first_response_seconds,
         case
             when first_responses > 0
-                then cast(total_first_response_seconds as double)
-                / first_responses
+                then total_first_response_seconds / first_responses
         end as avg_first_response_seconds,
-        answered_rounds,
-        unanswered_rounds,
-        cast(total_response_seconds as double) as total_response_seconds,
         case
             when answered_rounds > 0
-                then cast(total_response_seconds as double)
-                / answered_rounds
+                then total_response_seconds / answered_rounds
         end as avg_response_seconds,
-        agent_messages,
-        agent_chars,
-        inquiry_buyers,
-        aftersale_buyers,
-        inquiry_ordered_buyers,
-        inquiry_paid_buyers,
         case
             when inquiry_buyers > 0
                 then cast(inquiry_ordered_buyers as double) / inquiry_buyers
@@ -201,12 +187,40 @@ final as (
         case
             when inquiry_buyers > 0
                 then cast(inquiry_paid_buyers as double) / inquiry_buyers
-        end as inquiry_paid_rate,
+        end as inquiry_paid_rate
+    from joined
+),
+
+final as (
+    select
+        shop_id,
+        account_nick,
+        stat_date,
+        received_buyers,
+        replied_buyers,
+        unreplied_buyers,
+        reply_rate,
+        sessions,
+        first_responses,
+        total_first_response_seconds,
+        avg_first_response_seconds,
+        answered_rounds,
+        unanswered_rounds,
+        total_response_seconds,
+        avg_response_seconds,
+        agent_messages,
+        agent_chars,
+        inquiry_buyers,
+        aftersale_buyers,
+        inquiry_ordered_buyers,
+        inquiry_paid_buyers,
+        inquiry_order_rate,
+        inquiry_paid_rate,
         order_credit_orders,
         payment_credit_orders,
         payment_credit_amount,
         urged_paid_orders
-    from joined
+    from rates
 )
 
 select * from final

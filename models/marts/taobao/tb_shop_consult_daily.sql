@@ -14,9 +14,24 @@ shop_days as (
             as answered_rounds,
         cast(sum(unanswered_rounds) as {{ dbt.type_bigint() }})
             as unanswered_rounds,
-        sum(total_response_seconds) as total_response_seconds
+        cast(sum(total_response_seconds) as double)
+            as total_response_seconds
     from consult_buyer_days
     group by shop_id, stat_date
+),
+
+rates as (
+    select
+        *,
+        case
+            when consulting_buyers > 0
+                then cast(replied_buyers as double) / consulting_buyers
+        end as reply_rate,
+        case
+            when answered_rounds > 0
+                then total_response_seconds / answered_rounds
+        end as avg_response_seconds
+    from shop_days
 ),
 
 final as (
@@ -25,20 +40,12 @@ final as (
         stat_date,
         consulting_buyers,
         replied_buyers,
-        case
-            when consulting_buyers > 0
-                then cast(replied_buyers as double)
-                / cast(consulting_buyers as double)
-        end as reply_rate,
+        reply_rate,
         answered_rounds,
         unanswered_rounds,
-        cast(total_response_seconds as double) as total_response_seconds,
-        case
-            when answered_rounds > 0
-                then cast(total_response_seconds as double)
-                / answered_rounds
-        end as avg_response_seconds
-    from shop_days
+        total_response_seconds,
+        avg_response_seconds
+    from rates
 )
 
 select * from final
