@@ -61,3 +61,16 @@
             ~ platform ~ "', '" ~ date_column ~ "') }}",
     ) }}
 {%- endmacro %}
+
+{#- Pre-hook of chat_sessions: each platform's rows from its own date. -#}
+{% macro delete_reprocessed_chat_sessions() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where
+            {%- for platform in ['jd', 'kuaishou', 'taobao'] %}
+            (platform = '{{ platform }}'
+                and stat_date >= {{ kefu_metrics.refresh_from_date(platform) }})
+            {%- if not loop.last %} or{% endif %}
+            {%- endfor %}
+    {%- endif -%}
+{%- endmacro %}
