@@ -51,8 +51,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config block of a model refreshed by date (see above). -#}
+{#- The config block of a model refreshed by date (see above). Where the
+    target cannot delete rows (Spark without Delta), a full rebuild. -#}
 {% macro incremental_by_date(platform, date_column='stat_date') -%}
+    {%- if kefu_metrics.supports_incremental_delete() -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
@@ -60,6 +62,27 @@
         pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
             ~ platform ~ "', '" ~ date_column ~ "') }}",
     ) }}
+    {%- else -%}
+    {{ config(materialized='table') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether the target can run the incremental models: they delete rows
+    (the pre-hook above; delete+insert in staging). Spark's Parquet tables
+    cannot (DELETE needs Delta / Iceberg, not in a plain local session), so
+    on Spark every incremental model is rebuilt in full as a table
+    (docs/readme/spark.md). -#}
+{% macro supports_incremental_delete() -%}
+    {{ return(adapter.dispatch(
+        'supports_incremental_delete', 'kefu_metrics')()) }}
+{%- endmacro %}
+
+{% macro default__supports_incremental_delete() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro spark__supports_incremental_delete() -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 {#- Pre-hook of chat_sessions: each platform's rows from its own date. -#}

@@ -23,8 +23,9 @@
     regexp_full_match({{ expr }}, '{{ pattern }}')
 {%- endmacro %}
 
+{#- Spark string literals treat a backslash as an escape: double it. -#}
 {% macro spark__regex_full_match(expr, pattern) -%}
-    ({{ expr }} rlike '^({{ pattern }})$')
+    ({{ expr }} rlike '^({{ pattern | replace('\\', '\\\\') }})$')
 {%- endmacro %}
 
 {#- Unicode code points of a text (NULL counts 0). -#}

@@ -48,6 +48,19 @@ def add_late_rows(raw: Path, table: str, date: str) -> None:
     pq.write_table(rows, raw / table / f"late-{date}.parquet")
 
 
+def add_changed_reexport(raw: Path, table: str, date: str) -> None:
+    """An old day's export sent again under a new file name, with one row
+    edited: its key becomes a conflicting duplicate, the rest collapse."""
+    source = sorted((raw / table).glob(f"{date}*.parquet"))[0]
+    rows = pq.read_table(source).slice(0, 60).to_pylist()
+    rows[0]["content"] = "edited in the re-export"
+    schema = pq.read_schema(source)
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=schema),
+        raw / table / f"resent-{date}.parquet",
+    )
+
+
 def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
     connection = duckdb.connect(str(database), read_only=True)
     try:
@@ -98,6 +111,7 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     add_late_rows(raw, "ks_messages", day("kuaishou", DAYS - 2))
     add_late_rows(raw, "tb_chat_messages", day("taobao", DAYS - 2))
     add_late_rows(raw, "tb_orders", day("taobao", DAYS - 2))
+    add_changed_reexport(raw, "jd_chat_messages", day("jd", 1))
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
     full_db = work / "full.duckdb"

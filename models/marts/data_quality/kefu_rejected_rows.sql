@@ -1,5 +1,9 @@
+{{ config(materialized='view') }}
+
 {#- Every rejected raw row of every table in one place, its raw values as a
-    single readable text, for a BI "data problems" page. The per-table
+    single readable text, for a BI "data problems" page. A view: it reads the
+    rejected rows of the base tables when queried, so it costs nothing at
+    build time and is never stale. The per-table
     stg_*_rejected views keep the values column by column. -#}
 {%- set tables = [
     ('jd', 'chat_messages', 'msg_id'),

@@ -1,0 +1,48 @@
+{#-
+    register_raw_tables: make the raw Parquet exports visible as the sources
+    the staging models read.
+
+        dbt run-operation register_raw_tables
+
+    DuckDB reads the files directly (the sources' external_location):
+    nothing to do. Spark reads `raw.<table>`: this creates the `raw`
+    database and one external Parquet table per raw table over
+    KEFU_RAW_DIR/<table>/*.parquet (columns merged by name across files,
+    like DuckDB's union_by_name). Tables are dropped and created again, so
+    run it again after new files arrive (Spark caches a table's file list).
+    A session-method Spark keeps the tables in ./metastore_db and
+    ./spark-warehouse (see profiles.yml).
+-#}
+{% macro register_raw_tables() %}
+    {{ return(adapter.dispatch('register_raw_tables', 'kefu_metrics')()) }}
+{% endmacro %}
+
+{% macro default__register_raw_tables() %}
+    {{ log("register_raw_tables: nothing to do on " ~ target.type
+        ~ " (sources read the Parquet files directly)", info=true) }}
+{% endmacro %}
+
+{% macro spark__register_raw_tables() %}
+    {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
+    {%- set raw_dir = raw_dir.rstrip('/') -%}
+    {%- set tables = [] -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.package_name == 'kefu_metrics' -%}
+            {%- do tables.append((node.schema, node.identifier)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for schema in tables | map(attribute=0) | unique -%}
+        {%- do run_query('create database if not exists ' ~ schema) -%}
+    {%- endfor -%}
+    {%- for schema, identifier in tables | sort -%}
+        {%- set location = raw_dir ~ '/' ~ identifier -%}
+        {%- do run_query('drop table if exists ' ~ schema ~ '.' ~ identifier) -%}
+        {%- do run_query('drop view if exists ' ~ schema ~ '.' ~ identifier) -%}
+        {%- do run_query(
+            'create table ' ~ schema ~ '.' ~ identifier ~ ' using parquet'
+            ~ " options (path '" ~ location ~ "',"
+            ~ " pathGlobFilter '*.parquet', mergeSchema 'true')") -%}
+        {{ log('registered ' ~ schema ~ '.' ~ identifier ~ ' -> '
+            ~ location, info=true) }}
+    {%- endfor -%}
+{% endmacro %}
