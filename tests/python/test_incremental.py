@@ -111,7 +111,7 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     add_late_rows(raw, "ks_messages", day("kuaishou", DAYS - 2))
     add_late_rows(raw, "tb_chat_messages", day("taobao", DAYS - 2))
     add_late_rows(raw, "tb_orders", day("taobao", DAYS - 2))
-    add_changed_reexport(raw, "jd_chat_messages", day("jd", 1))
+    add_changed_reexport(raw, "jd_chat_messages", day("jd", DAYS - 3))
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
     full_db = work / "full.duckdb"

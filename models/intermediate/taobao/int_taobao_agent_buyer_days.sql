@@ -2,9 +2,18 @@
     (no sub-account buyer, no group chat) with a buyer or human message
     that day (SPEC 4.2, 7): 接待 (received), 回复 (replied), the 询单 filters
     (filter list, ':' nicks, the silent-buyer rule), 询单 vs 售后 and the
-    询单 conversions credited to this account. Rules of that day. -#}
+    询单 conversions credited to this account. Rules of that day.
+    Incremental by stat_date: a day reads its own messages and the buyer's
+    orders (all of them: the 21-day after-sale lookback and the orders
+    created up to D+2 and paid up to D+3). An order whose credits change
+    was created or paid from the refresh date on, which reaches back to
+    the inquiries it converts (kefu_reprocess_days). -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('taobao') }}
+
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
+    {{ kefu_metrics.reprocessed_only('taobao') }}
 ),
 
 orders as (

@@ -3,9 +3,14 @@
     out, ads in. Valid replies are human (agent) and 店小蜜 (shop_bot)
     messages of any account. Replied = the buyer's last message of the day
     is followed by a valid reply the same day. Rounds over the whole day
-    (no 10-minute split); a reply after midnight answers nothing. -#}
+    (no 10-minute split); a reply after midnight answers nothing.
+    Incremental by stat_date: a day reads only its own messages. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('taobao') }}
+
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
+    {{ kefu_metrics.reprocessed_only('taobao') }}
 ),
 
 round_events as (

@@ -14,12 +14,25 @@
     落实下单 at created_at (rules of its date). 落实付款 at paid_at (rules of
     paid_at's date); for a silent order only sessions starting at or after
     created_at + tb_silent_order_followup_seconds are candidates.
-    售后责任: first human message at or after received_at, any account. -#}
-with session_messages as (
+    售后责任: first human message at or after received_at, any account.
+
+    Every rule reads the whole history of the order's buyer, and only that
+    buyer's (shop, buyer) chats. Incremental: a credit at t depends only on
+    the chats up to t, so an order created and paid before the refresh date
+    R keeps its credits. The pre-hook deletes the orders created or paid
+    from R on; they are attributed again in full (with every chat of their
+    buyers), as are new orders. A stored order still without a 售后 agent,
+    or with one from R on, gets its 售后 agent again from the messages sent
+    from R on (every earlier message was seen when it was stored) and
+    replaces its row by key. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.tb_incremental_orders() }}
+
+with all_session_messages as (
     select * from {{ ref('int_taobao_session_messages') }}
 ),
 
-orders as (
+staged_orders as (
     select * from {{ ref('stg_taobao__orders') }}
 ),
 
@@ -29,6 +42,79 @@ filter_accounts as (
 
 rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
+),
+{%- if is_incremental() %}
+
+stored_orders as (
+    select * from {{ this }}
+),
+{%- endif %}
+
+-- the orders attributed in full: all of them, or on an incremental run
+-- the ones not stored (new, or deleted by the pre-hook)
+orders as (
+    select staged_orders.*
+    from staged_orders
+    {%- if is_incremental() %}
+    left join stored_orders
+        on
+            staged_orders.shop_id = stored_orders.shop_id
+            and staged_orders.order_id = stored_orders.order_id
+    where stored_orders.order_id is null
+    {%- endif %}
+),
+{%- if is_incremental() %}
+
+aftersale_pending_orders as (
+    select * from stored_orders
+    where
+        received_at is not null
+        and (
+            aftersale_message_at is null
+            or cast(aftersale_message_at as date)
+            >= {{ kefu_metrics.refresh_from_date('taobao') }}
+        )
+),
+
+pending_buyers as (
+    select distinct
+        shop_id,
+        buyer_nick
+    from aftersale_pending_orders
+),
+{%- endif %}
+
+attributed_buyers as (
+    select distinct
+        shop_id,
+        buyer_nick
+    from orders
+),
+
+-- every chat of the buyers attributed in full; for the buyers with a
+-- pending 售后 agent only, the chats from R on
+session_messages as (
+    select all_session_messages.*
+    from all_session_messages
+    left join attributed_buyers
+        on
+            all_session_messages.shop_id = attributed_buyers.shop_id
+            and all_session_messages.buyer_nick = attributed_buyers.buyer_nick
+    {%- if is_incremental() %}
+    left join pending_buyers
+        on
+            all_session_messages.shop_id = pending_buyers.shop_id
+            and all_session_messages.buyer_nick = pending_buyers.buyer_nick
+    {%- endif %}
+    where
+        attributed_buyers.buyer_nick is not null
+        {%- if is_incremental() %}
+        or (
+            pending_buyers.buyer_nick is not null
+            and all_session_messages.sent_date
+            >= {{ kefu_metrics.refresh_from_date('taobao') }}
+        )
+        {%- endif %}
 ),
 
 -- human messages of each (shop, buyer) in conversation order, with the
@@ -363,6 +449,25 @@ credits as (
 ),
 
 -- 售后责任: the first human message at or after received_at
+aftersale_orders as (
+    select
+        shop_id,
+        order_id,
+        buyer_nick,
+        received_at
+    from orders
+    where received_at is not null
+    {%- if is_incremental() %}
+    union all
+    select
+        shop_id,
+        order_id,
+        buyer_nick,
+        received_at
+    from aftersale_pending_orders
+    {%- endif %}
+),
+
 received_events as (
     select
         shop_id,
@@ -380,8 +485,7 @@ received_events as (
         0 as event_kind,
         cast(null as {{ dbt.type_bigint() }}) as human_seq,
         order_id
-    from orders
-    where received_at is not null
+    from aftersale_orders
 ),
 
 received_lookups as (
@@ -402,7 +506,8 @@ aftersale_agents as (
     select
         received_lookups.shop_id,
         received_lookups.order_id,
-        next_message.account_nick
+        next_message.account_nick,
+        next_message.sent_at
     from received_lookups
     inner join human_stream as next_message
         on
@@ -430,6 +535,8 @@ attributed as (
         orders.amount,
         order_credits.account_nick as order_agent,
         aftersale_agents.account_nick as aftersale_agent,
+        aftersale_agents.sent_at as aftersale_message_at,
+        orders.received_at,
         case
             when order_credits.account_nick is null then 'silent'
             else 'inquiry'
@@ -475,7 +582,7 @@ attributed as (
             and orders.buyer_nick = listed_sub_accounts.buyer_nick
 ),
 
-final as (
+attributed_orders as (
     select
         order_id,
         shop_id,
@@ -491,8 +598,46 @@ final as (
         cast(created_at as date) as stat_date,
         cast(paid_at as date) as paid_date,
         coalesce(payment_session_started_at > created_at, false)
-            as is_urged_payment
+            as is_urged_payment,
+        received_at,
+        aftersale_message_at
     from attributed
+),
+{%- if is_incremental() %}
+
+-- stored orders with a pending 售后 agent: stored credits, new 售后 agent
+reattributed_orders as (
+    select
+        aftersale_pending_orders.order_id,
+        aftersale_pending_orders.shop_id,
+        aftersale_pending_orders.buyer_nick,
+        aftersale_pending_orders.created_at,
+        aftersale_pending_orders.paid_at,
+        aftersale_pending_orders.amount,
+        aftersale_pending_orders.order_kind,
+        aftersale_pending_orders.order_agent,
+        aftersale_pending_orders.payment_agent,
+        aftersale_agents.account_nick as aftersale_agent,
+        aftersale_pending_orders.is_sub_account_buyer,
+        aftersale_pending_orders.stat_date,
+        aftersale_pending_orders.paid_date,
+        aftersale_pending_orders.is_urged_payment,
+        aftersale_pending_orders.received_at,
+        aftersale_agents.sent_at as aftersale_message_at
+    from aftersale_pending_orders
+    left join aftersale_agents
+        on
+            aftersale_pending_orders.shop_id = aftersale_agents.shop_id
+            and aftersale_pending_orders.order_id = aftersale_agents.order_id
+),
+{%- endif %}
+
+final as (
+    select * from attributed_orders
+    {%- if is_incremental() %}
+    union all
+    select * from reattributed_orders
+    {%- endif %}
 )
 
 select * from final

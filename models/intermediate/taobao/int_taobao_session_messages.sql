@@ -4,66 +4,123 @@
     Ordered by time, buyer before shop side, msg_id; a gap of
     tb_max_wait_seconds or more before a message starts a new session.
     The gap is judged under the rule in force on the date of the message
-    after the gap, i.e. the start date of the session it may open. -#}
+    after the gap, i.e. the start date of the session it may open. A
+    session is identified by its conversation and start instant, so that
+    its key does not depend on earlier sessions.
+
+    Incremental by sent_date: a run (re)computes the messages sent from the
+    refresh date R on. The stored messages of the day before R are read as
+    context: the last one of a conversation gives the gap before its first
+    new message and, when that gap is short, the session it continues (a
+    gap from a message older than that day is over a day, so always a new
+    session while tb_max_wait_seconds <= 1 day, asserted by a data test). -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('taobao', 'sent_date') }}
+
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
+    {{ kefu_metrics.reprocessed_only('taobao') }}
 ),
 
 rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
 ),
 
-conversation_messages as (
+{%- if is_incremental() %}
+
+stored_context_messages as (
+    select * from {{ this }}
+    where sent_date >= {{ kefu_metrics.tb_refresh_context_date() }}
+),
+{%- endif %}
+
+chat_messages as (
     select
-        messages.msg_id,
-        messages.shop_id,
-        messages.buyer_nick,
-        messages.account_nick,
-        messages.sender_type,
-        messages.sent_at,
-        messages.content,
-        messages.stat_date as sent_date,
-        messages.is_buyer_message,
-        messages.is_human_message,
-        messages.sender_order,
-        messages.is_sub_account_buyer,
-        messages.is_filter_listed_buyer,
-        rulebook.tb_max_wait_seconds,
-        lag(messages.sent_at) over (
-            partition by
-                messages.shop_id, messages.buyer_nick, messages.account_nick
-            order by
-                messages.sent_at, messages.sender_order, messages.msg_id
-        ) as previous_sent_at
+        msg_id,
+        shop_id,
+        buyer_nick,
+        account_nick,
+        sender_type,
+        sent_at,
+        content,
+        stat_date as sent_date,
+        is_buyer_message,
+        is_human_message,
+        sender_order,
+        is_sub_account_buyer,
+        is_filter_listed_buyer,
+        false as is_context,
+        cast(null as timestamp) as context_session_started_at
     from messages
-    left join rulebook
-        on messages.stat_date = rulebook.rule_date
-    where messages.is_buyer_message or messages.is_human_message
+    where is_buyer_message or is_human_message
+    {%- if is_incremental() %}
+    union all
+    select
+        msg_id,
+        shop_id,
+        buyer_nick,
+        account_nick,
+        sender_type,
+        sent_at,
+        content,
+        sent_date,
+        is_buyer_message,
+        is_human_message,
+        sender_order,
+        is_sub_account_buyer,
+        is_filter_listed_buyer,
+        true as is_context,
+        session_started_at as context_session_started_at
+    from stored_context_messages
+    {%- endif %}
 ),
 
+conversation_messages as (
+    select
+        chat_messages.*,
+        rulebook.tb_max_wait_seconds,
+        lag(chat_messages.sent_at) over (
+            partition by
+                chat_messages.shop_id,
+                chat_messages.buyer_nick,
+                chat_messages.account_nick
+            order by
+                chat_messages.sent_at,
+                chat_messages.sender_order,
+                chat_messages.msg_id
+        ) as previous_sent_at
+    from chat_messages
+    left join rulebook
+        on chat_messages.sent_date = rulebook.rule_date
+),
+
+-- a session start carries its own instant; a context message carries the
+-- start of its stored session
 session_breaks as (
     select
         *,
         case
-            when previous_sent_at is null then 1
+            when is_context then context_session_started_at
+            when previous_sent_at is null then sent_at
             when
                 {{ kefu_metrics.seconds_between(
                     'previous_sent_at', 'sent_at') }}
                 >= tb_max_wait_seconds
-                then 1
-            else 0
-        end as is_session_start
+                then sent_at
+        end as session_start_mark
     from conversation_messages
 ),
 
-numbered as (
+-- session starts only grow in conversation order: the latest mark so far
+-- is the start of the running session
+sessions_assigned as (
     select
         *,
-        sum(is_session_start) over (
+        max(session_start_mark) over (
             partition by shop_id, buyer_nick, account_nick
             order by sent_at, sender_order, msg_id
             rows between unbounded preceding and current row
-        ) as session_number
+        ) as session_started_at
     from session_breaks
 ),
 
@@ -75,9 +132,8 @@ final as (
         account_nick,
         {{ dbt.hash(dbt.concat([
             'shop_id', "'|'", 'buyer_nick', "'|'", 'account_nick', "'|'",
-            'cast(session_number as ' ~ dbt.type_string() ~ ')',
+            'cast(session_started_at as ' ~ dbt.type_string() ~ ')',
         ])) }} as session_key,
-        session_number,
         sender_type,
         sent_at,
         content,
@@ -87,16 +143,10 @@ final as (
         sender_order,
         is_sub_account_buyer,
         is_filter_listed_buyer,
-        min(sent_at) over (
-            partition by shop_id, buyer_nick, account_nick, session_number
-        ) as session_started_at,
-        cast(
-            min(sent_at) over (
-                partition by
-                    shop_id, buyer_nick, account_nick, session_number
-            ) as date
-        ) as stat_date
-    from numbered
+        session_started_at,
+        cast(session_started_at as date) as stat_date
+    from sessions_assigned
+    where not is_context
 )
 
 select * from final

@@ -2,17 +2,39 @@
     leaves out sub-account buyers and group chats in every column.
     Per-buyer-day columns follow the natural day of the buyer's messages,
     per-session columns the session's start date, order credits the date
-    of created_at and payment credits the date of paid_at. -#}
+    of created_at and payment credits the date of paid_at.
+    Incremental by stat_date from the session refresh date (the refresh
+    date, or the start date of a session that goes on into the day before
+    it): each such date is recomputed from all its sessions, buyer-days,
+    orders created and orders paid that day. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+-- depends_on: {{ ref('int_taobao_session_messages') }}
+{{ kefu_metrics.tb_incremental_by_session_date() }}
+
+{%- set from_session_refresh_date =
+    '>= ' ~ kefu_metrics.tb_session_refresh_from_date() %}
+
 with sessions as (
     select * from {{ ref('int_taobao_sessions') }}
+    {%- if is_incremental() %}
+    where stat_date {{ from_session_refresh_date }}
+    {%- endif %}
 ),
 
 agent_buyer_days as (
     select * from {{ ref('int_taobao_agent_buyer_days') }}
+    {%- if is_incremental() %}
+    where stat_date {{ from_session_refresh_date }}
+    {%- endif %}
 ),
 
 orders_attributed as (
     select * from {{ ref('int_taobao_orders_attributed') }}
+    {%- if is_incremental() %}
+    where
+        stat_date {{ from_session_refresh_date }}
+        or paid_date {{ from_session_refresh_date }}
+    {%- endif %}
 ),
 
 session_days as (
@@ -72,7 +94,11 @@ order_credit_days as (
         stat_date,
         count(*) as order_credit_orders
     from population_orders
-    where order_agent is not null
+    where
+        order_agent is not null
+        {%- if is_incremental() %}
+        and stat_date {{ from_session_refresh_date }}
+        {%- endif %}
     group by shop_id, order_agent, stat_date
 ),
 
@@ -86,7 +112,11 @@ payment_credit_days as (
         count(case when is_urged_payment then 1 end)
             as urged_paid_orders
     from population_orders
-    where payment_agent is not null
+    where
+        payment_agent is not null
+        {%- if is_incremental() %}
+        and paid_date {{ from_session_refresh_date }}
+        {%- endif %}
     group by shop_id, payment_agent, paid_date
 ),
 

@@ -1,7 +1,11 @@
 {#- Tmall 咨询体检 (SPEC 4.1): 咨询人数, 回复人数, 旺旺回复率 and response
-    time per shop and natural day. -#}
+    time per shop and natural day. Incremental by stat_date. -#}
+-- depends_on: {{ ref('int_refresh_window') }}
+{{ kefu_metrics.incremental_by_date('taobao') }}
+
 with consult_buyer_days as (
     select * from {{ ref('int_taobao_consult_buyer_days') }}
+    {{ kefu_metrics.reprocessed_only('taobao') }}
 ),
 
 shop_days as (
