@@ -11,7 +11,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "[setup] installing requirements.txt into .venv (first run: a few minutes)"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+    log=.venv/pip-install.log
+    if ! {
+        .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+            && .venv/bin/python -m pip install --disable-pip-version-check -r requirements.txt
+    } > "$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        echo "[setup] pip install failed; full log: $log" >&2
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
