@@ -90,10 +90,14 @@
     {%- if is_incremental() -%}
         delete from {{ this }}
         where
-            {%- for platform in ['jd', 'kuaishou', 'taobao'] %}
+            {%- for platform in ['jd', 'kuaishou'] %}
             (platform = '{{ platform }}'
                 and stat_date >= {{ kefu_metrics.refresh_from_date(platform) }})
-            {%- if not loop.last %} or{% endif %}
+            or
             {%- endfor %}
+            -- a Taobao session that began before the refresh date and goes
+            -- on past it is recomputed whole (macros/taobao)
+            (platform = 'taobao'
+                and stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }})
     {%- endif -%}
 {%- endmacro %}

@@ -23,7 +23,7 @@
     {%- if parts -%}
         {{ parts | join(" || ' | ' || ") }}
     {%- else -%}
-        cast(null as varchar)
+        cast(null as {{ dbt.type_string() }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -33,9 +33,12 @@
     )
 {%- endmacro %}
 
+{#- Spark: a `timestamp` read in the session time zone, which the profile
+    pins to UTC, so it holds the naive local time like DuckDB's. -#}
 {% macro spark__epoch_ms_to_local(expr) -%}
-    cast(from_utc_timestamp(timestamp_millis({{ expr }}), 'UTC') as timestamp_ntz)
-        + make_dt_interval(0, {{ var('kefu_local_utc_offset_hours') }}, 0, 0)
+    timestamp_millis(
+        {{ expr }} + {{ var('kefu_local_utc_offset_hours') }} * 3600000
+    )
 {%- endmacro %}
 
 {#- Exact difference in seconds (fractional) between two timestamps. -#}
@@ -47,9 +50,12 @@
     (date_diff('microsecond', {{ start_expr }}, {{ end_expr }}) / 1000000.0)
 {%- endmacro %}
 
+{#- Spark: a double, like DuckDB's (a decimal literal would make it a
+    decimal). -#}
 {% macro spark__seconds_between(start_expr, end_expr) -%}
-    ((unix_micros(cast({{ end_expr }} as timestamp))
-        - unix_micros(cast({{ start_expr }} as timestamp))) / 1000000.0)
+    (cast(unix_micros(cast({{ end_expr }} as timestamp))
+        - unix_micros(cast({{ start_expr }} as timestamp)) as double)
+        / 1000000)
 {%- endmacro %}
 
 {#- Seconds since local midnight (fractional). -#}
@@ -68,8 +74,10 @@
         cast(round(cast({{ seconds_expr }} as double) * 1000000) as bigint)))
 {%- endmacro %}
 
+{#- Spark: the same rounding to the microsecond as default__. -#}
 {% macro spark__add_seconds(ts_expr, seconds_expr) -%}
-    ({{ ts_expr }} + make_dt_interval(0, 0, 0, {{ seconds_expr }}))
+    timestamp_micros(unix_micros(cast({{ ts_expr }} as timestamp))
+        + cast(round(cast({{ seconds_expr }} as double) * 1000000) as bigint))
 {%- endmacro %}
 
 {#- Date plus a number of days (column or literal), as a date. -#}

@@ -75,46 +75,42 @@ aftersale_pending_orders as (
             >= {{ kefu_metrics.refresh_from_date('taobao') }}
         )
 ),
-
-pending_buyers as (
-    select distinct
-        shop_id,
-        buyer_nick
-    from aftersale_pending_orders
-),
 {%- endif %}
 
-attributed_buyers as (
+-- the buyers whose chats this run reads, from from_date on (NULL: all):
+-- every chat of the buyers of the orders attributed in full; for the
+-- buyers with only a pending 售后 agent, the chats from R on
+read_buyers as (
     select distinct
         shop_id,
-        buyer_nick
+        buyer_nick,
+        cast(null as date) as from_date
     from orders
+    {%- if is_incremental() %}
+    union
+    select distinct
+        aftersale_pending_orders.shop_id,
+        aftersale_pending_orders.buyer_nick,
+        {{ kefu_metrics.refresh_from_date('taobao') }} as from_date
+    from aftersale_pending_orders
+    left join orders
+        on
+            aftersale_pending_orders.shop_id = orders.shop_id
+            and aftersale_pending_orders.buyer_nick = orders.buyer_nick
+    where orders.buyer_nick is null
+    {%- endif %}
 ),
 
--- every chat of the buyers attributed in full; for the buyers with a
--- pending 售后 agent only, the chats from R on
 session_messages as (
     select all_session_messages.*
     from all_session_messages
-    left join attributed_buyers
+    inner join read_buyers
         on
-            all_session_messages.shop_id = attributed_buyers.shop_id
-            and all_session_messages.buyer_nick = attributed_buyers.buyer_nick
-    {%- if is_incremental() %}
-    left join pending_buyers
-        on
-            all_session_messages.shop_id = pending_buyers.shop_id
-            and all_session_messages.buyer_nick = pending_buyers.buyer_nick
-    {%- endif %}
+            all_session_messages.shop_id = read_buyers.shop_id
+            and all_session_messages.buyer_nick = read_buyers.buyer_nick
     where
-        attributed_buyers.buyer_nick is not null
-        {%- if is_incremental() %}
-        or (
-            pending_buyers.buyer_nick is not null
-            and all_session_messages.sent_date
-            >= {{ kefu_metrics.refresh_from_date('taobao') }}
-        )
-        {%- endif %}
+        read_buyers.from_date is null
+        or all_session_messages.sent_date >= read_buyers.from_date
 ),
 
 -- human messages of each (shop, buyer) in conversation order, with the
@@ -589,18 +585,18 @@ attributed_orders as (
         buyer_nick,
         created_at,
         paid_at,
+        received_at,
         amount,
         order_kind,
         order_agent,
         payment_agent,
         aftersale_agent,
+        aftersale_message_at,
         is_sub_account_buyer,
         cast(created_at as date) as stat_date,
         cast(paid_at as date) as paid_date,
         coalesce(payment_session_started_at > created_at, false)
-            as is_urged_payment,
-        received_at,
-        aftersale_message_at
+            as is_urged_payment
     from attributed
 ),
 {%- if is_incremental() %}
@@ -613,17 +609,17 @@ reattributed_orders as (
         aftersale_pending_orders.buyer_nick,
         aftersale_pending_orders.created_at,
         aftersale_pending_orders.paid_at,
+        aftersale_pending_orders.received_at,
         aftersale_pending_orders.amount,
         aftersale_pending_orders.order_kind,
         aftersale_pending_orders.order_agent,
         aftersale_pending_orders.payment_agent,
         aftersale_agents.account_nick as aftersale_agent,
+        aftersale_agents.sent_at as aftersale_message_at,
         aftersale_pending_orders.is_sub_account_buyer,
         aftersale_pending_orders.stat_date,
         aftersale_pending_orders.paid_date,
-        aftersale_pending_orders.is_urged_payment,
-        aftersale_pending_orders.received_at,
-        aftersale_agents.sent_at as aftersale_message_at
+        aftersale_pending_orders.is_urged_payment
     from aftersale_pending_orders
     left join aftersale_agents
         on

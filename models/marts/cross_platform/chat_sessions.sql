@@ -13,6 +13,7 @@
     start; Kuaishou first human reply after the transfer (shop view);
     Taobao first human reply after the session's first buyer message. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
+-- depends_on: {{ ref('int_taobao_session_messages') }}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -37,7 +38,9 @@ kuaishou_rounds as (
 
 taobao_sessions as (
     select * from {{ ref('int_taobao_sessions') }}
-    {{ kefu_metrics.reprocessed_only('taobao') }}
+    {%- if is_incremental() %}
+    where stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }}
+    {%- endif %}
 ),
 
 kuaishou_first_replies as (

@@ -87,18 +87,28 @@ population_orders as (
     where not is_sub_account_buyer
 ),
 
+created_orders as (
+    select * from population_orders
+    {%- if is_incremental() %}
+    where stat_date {{ from_session_refresh_date }}
+    {%- endif %}
+),
+
+paid_orders as (
+    select * from population_orders
+    {%- if is_incremental() %}
+    where paid_date {{ from_session_refresh_date }}
+    {%- endif %}
+),
+
 order_credit_days as (
     select
         shop_id,
         order_agent as account_nick,
         stat_date,
         count(*) as order_credit_orders
-    from population_orders
-    where
-        order_agent is not null
-        {%- if is_incremental() %}
-        and stat_date {{ from_session_refresh_date }}
-        {%- endif %}
+    from created_orders
+    where order_agent is not null
     group by shop_id, order_agent, stat_date
 ),
 
@@ -111,12 +121,8 @@ payment_credit_days as (
         sum(coalesce(amount, 0)) as payment_credit_amount,
         count(case when is_urged_payment then 1 end)
             as urged_paid_orders
-    from population_orders
-    where
-        payment_agent is not null
-        {%- if is_incremental() %}
-        and paid_date {{ from_session_refresh_date }}
-        {%- endif %}
+    from paid_orders
+    where payment_agent is not null
     group by shop_id, payment_agent, paid_date
 ),
 
