@@ -16,6 +16,9 @@ STAGING = [
     "path:seeds",
     "path:models/staging",
     "path:models/marts/data_quality",
+    # only tests whose parents are all selected (not the marts' tests)
+    "--indirect-selection",
+    "cautious",
 ]
 
 

@@ -22,26 +22,26 @@ with previous_runs as (
     from {{ this }}
     group by platform
     {%- else %}
-    select
-        cast(null as varchar) as platform,
-        cast(null as timestamp) as loaded_through
-    where 1 = 0
+        select
+            cast(null as varchar) as platform,
+            cast(null as timestamp) as loaded_through
+        where 1 = 0
     {%- endif %}
 ),
 
 {%- for platform, tables in platforms.items() %}
-{%- for table in tables %}
+    {%- for table in tables %}
 
-{{ table }}_new as (
-    select loaded.*
-    from {{ ref(table) }} as loaded
-    left join previous_runs
-        on previous_runs.platform = '{{ platform }}'
-    where
-        previous_runs.loaded_through is null
-        or loaded._loaded_at > previous_runs.loaded_through
-),
-{%- endfor %}
+        {{ table }}_new as (
+            select loaded.*
+            from {{ ref(table) }} as loaded
+            left join previous_runs
+                on previous_runs.platform = '{{ platform }}'
+            where
+                previous_runs.loaded_through is null
+                or loaded._loaded_at > previous_runs.loaded_through
+        ),
+    {%- endfor %}
 {%- endfor %}
 
 jd_touched_sessions as (
@@ -111,37 +111,37 @@ taobao_touched_dates as (
 
 {%- for platform, tables in platforms.items() %}
 
-{{ platform }}_window as (
-    select
-        '{{ platform }}' as platform,
-        (
-            select min(touched_date) from {{ platform }}_touched_dates
-        ) as first_touched_date,
-        greatest(
-            {%- for table in tables %}
-            coalesce(
-                (select max(_loaded_at) from {{ ref(table) }}),
-                cast('1900-01-01' as timestamp)
-            ){{ "," if not loop.last }}
-            {%- endfor %}
-        ) as loaded_through
-),
+    {{ platform }}_window as (
+        select
+            '{{ platform }}' as platform,
+            (
+                select min(touched_date) from {{ platform }}_touched_dates
+            ) as first_touched_date,
+            greatest(
+                {%- for table in tables %}
+                    coalesce(
+                        (select max(_loaded_at) from {{ ref(table) }}),
+                        cast('1900-01-01' as timestamp)
+                    ){{ "," if not loop.last }}
+                {%- endfor %}
+            ) as loaded_through
+    ),
 {%- endfor %}
 
 final as (
     {%- for platform in platforms %}
-    select
-        platform,
-        {{ kefu_metrics.run_timestamp() }} as refreshed_at,
-        first_touched_date,
+        select
+            platform,
+            {{ kefu_metrics.run_timestamp() }} as refreshed_at,
+            first_touched_date,
         {{ kefu_metrics.add_days(
             'first_touched_date',
             - var('kefu_reprocess_days')) }} as refresh_from_date,
-        loaded_through
-    from {{ platform }}_window
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+            loaded_through
+        from {{ platform }}_window
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

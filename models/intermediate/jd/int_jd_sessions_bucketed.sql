@@ -60,7 +60,7 @@ sessions_started as (
     {%- endif %}
     where
         ranked.customer_message_number = 1
-        {%- if is_incremental() %}
+    {%- if is_incremental() %}
         and stored.session_id is null
         {%- endif %}
 ),

@@ -12,28 +12,28 @@
 
 with per_table as (
     {%- for source_name, entity in tables %}
-    {%- set name = source_name ~ '__' ~ entity %}
-    {%- set base = ref('base_' ~ name) %}
-    {%- set rejected = ref('stg_' ~ name ~ '_rejected') %}
-    select
-        '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
-            as source_table,
-        (select count(*) from {{ base }}) as raw_rows,
-        (select count(*) from {{ ref('stg_' ~ name) }}) as staged_rows,
-        (select count(*) from {{ rejected }}) as rejected_rows,
-        (
-            select count(*) from {{ base }}
-            where row_status = 'collapsed_duplicate'
-        ) as collapsed_duplicate_rows,
-        {%- for reason in kefu_metrics.reject_reasons() %}
-        (
-            select count(*) from {{ rejected }}
-            where reject_reason = '{{ reason }}'
-        ) as {{ reason }}_rows{{ "," if not loop.last }}
-        {%- endfor %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- set name = source_name ~ '__' ~ entity %}
+        {%- set base = ref('base_' ~ name) %}
+        {%- set rejected = ref('stg_' ~ name ~ '_rejected') %}
+        select
+            '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
+                as source_table,
+            (select count(*) from {{ base }}) as raw_rows,
+            (select count(*) from {{ ref('stg_' ~ name) }}) as staged_rows,
+            (select count(*) from {{ rejected }}) as rejected_rows,
+            {%- for reason in kefu_metrics.reject_reasons() %}
+                (
+                    select count(*) from {{ rejected }}
+                    where reject_reason = '{{ reason }}'
+                ) as {{ reason }}_rows,
+            {%- endfor %}
+            (
+                select count(*) from {{ base }}
+                where row_status = 'collapsed_duplicate'
+            ) as collapsed_duplicate_rows
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -44,10 +44,10 @@ final as (
         cast(staged_rows as bigint) as staged_rows,
         cast(rejected_rows as bigint) as rejected_rows,
         cast(collapsed_duplicate_rows as bigint) as collapsed_duplicate_rows,
-        {%- for reason in kefu_metrics.reject_reasons() %}
+    {%- for reason in kefu_metrics.reject_reasons() %}
         cast({{ reason }}_rows as bigint) as {{ reason }}_rows
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from per_table
 )
 

@@ -19,18 +19,19 @@
 
 with rejected as (
     {%- for source_name, entity, id_column in tables %}
-    {%- set relation = ref('stg_' ~ source_name ~ '__' ~ entity ~ '_rejected') %}
-    select
-        source_table,
-        source_file,
-        reject_reason,
-        reject_column,
-        {{ id_column }} as row_identifier,
-        {{ kefu_metrics.row_as_text(relation) }} as raw_values
-    from {{ relation }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- set relation = ref(
+            'stg_' ~ source_name ~ '__' ~ entity ~ '_rejected') %}
+        select
+            source_table,
+            source_file,
+            reject_reason,
+            reject_column,
+            {{ id_column }} as row_identifier,
+            {{ kefu_metrics.row_as_text(relation) }} as raw_values
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -12,14 +12,14 @@ final as (
     select
         validated.source_table,
         validated.source_file,
-        coalesce(validated.reject_reason, 'unknown_session') as reject_reason,
-        coalesce(validated.reject_column, 'session_id') as reject_column,
         validated.raw__evaluation_id as evaluation_id,
         validated.raw__session_id as session_id,
         validated.raw__invite_source as invite_source,
         validated.raw__invited_at as invited_at,
         validated.raw__rating as rating,
-        validated.raw__rated_at as rated_at
+        validated.raw__rated_at as rated_at,
+        coalesce(validated.reject_reason, 'unknown_session') as reject_reason,
+        coalesce(validated.reject_column, 'session_id') as reject_column
     from validated
     left join sessions
         on validated.session_id = sessions.session_id

@@ -12,14 +12,14 @@ final as (
     select
         validated.source_table,
         validated.source_file,
-        coalesce(validated.reject_reason, 'unknown_session') as reject_reason,
-        coalesce(validated.reject_column, 'session_id') as reject_column,
         validated.raw__msg_id as msg_id,
         validated.raw__session_id as session_id,
         validated.raw__sender_role as sender_role,
         validated.raw__agent_id as agent_id,
         validated.raw__sent_at as sent_at,
-        validated.raw__content as content
+        validated.raw__content as content,
+        coalesce(validated.reject_reason, 'unknown_session') as reject_reason,
+        coalesce(validated.reject_column, 'session_id') as reject_column
     from validated
     left join sessions
         on validated.session_id = sessions.session_id
