@@ -10,19 +10,27 @@
     KEFU_RAW_DIR/<table>/*.parquet (columns merged by name across files,
     like DuckDB's union_by_name). Tables are dropped and created again, so
     run it again after new files arrive (Spark caches a table's file list).
+    The project also runs it at the start of every dbt run/build/test
+    (on-run-start in dbt_project.yml, quiet=true: silent on DuckDB), so
+    `KEFU_TARGET=spark dbt build` always reads the current files.
     A session-method Spark keeps the tables in ./metastore_db and
     ./spark-warehouse (see profiles.yml).
 -#}
-{% macro register_raw_tables() %}
-    {{ return(adapter.dispatch('register_raw_tables', 'kefu_metrics')()) }}
+{% macro register_raw_tables(quiet=false) %}
+    {%- if execute -%}
+        {{ return(adapter.dispatch('register_raw_tables', 'kefu_metrics')(
+            quiet)) }}
+    {%- endif -%}
 {% endmacro %}
 
-{% macro default__register_raw_tables() %}
-    {{ log("register_raw_tables: nothing to do on " ~ target.type
-        ~ " (sources read the Parquet files directly)", info=true) }}
+{% macro default__register_raw_tables(quiet) %}
+    {%- if not quiet -%}
+        {{ log("register_raw_tables: nothing to do on " ~ target.type
+            ~ " (sources read the Parquet files directly)", info=true) }}
+    {%- endif -%}
 {% endmacro %}
 
-{% macro spark__register_raw_tables() %}
+{% macro spark__register_raw_tables(quiet) %}
     {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
     {%- set raw_dir = raw_dir.rstrip('/') -%}
     {%- set tables = [] -%}
@@ -37,12 +45,11 @@
     {%- for schema, identifier in tables | sort -%}
         {%- set location = raw_dir ~ '/' ~ identifier -%}
         {%- do run_query('drop table if exists ' ~ schema ~ '.' ~ identifier) -%}
-        {%- do run_query('drop view if exists ' ~ schema ~ '.' ~ identifier) -%}
         {%- do run_query(
             'create table ' ~ schema ~ '.' ~ identifier ~ ' using parquet'
             ~ " options (path '" ~ location ~ "',"
             ~ " pathGlobFilter '*.parquet', mergeSchema 'true')") -%}
         {{ log('registered ' ~ schema ~ '.' ~ identifier ~ ' -> '
-            ~ location, info=true) }}
+            ~ location, info=not quiet) }}
     {%- endfor -%}
 {% endmacro %}

@@ -397,9 +397,11 @@ select * from final
     cast(filename as varchar)
 {%- endmacro %}
 
-{#- Spark: the file's URI without the file: scheme, as DuckDB shows it. -#}
+{#- Spark: the file's URI without the file: scheme and %-escapes (a '+'
+    is literal in it), i.e. the path as DuckDB shows it. -#}
 {% macro spark__raw_source_file() -%}
-    regexp_replace(input_file_name(), '^file:(//)?', '')
+    url_decode(replace(
+        regexp_replace(input_file_name(), '^file:(//)?', ''), '+', '%2B'))
 {%- endmacro %}
 
 
