@@ -1,4 +1,0 @@
-
-select *
-from "kefu_metrics"."marts"."kefu_load_summary"
-where not coalesce(rejected_rows = missing_value_rows + conflicting_duplicate_rows + unparseable_timestamp_rows + unparseable_number_rows + unknown_value_rows + unknown_session_rows, true)

@@ -1,4 +1,0 @@
-select shop_id, order_id, count(*) as row_count
-from "kefu_metrics"."staging"."stg_taobao__orders"
-group by shop_id, order_id
-having count(*) > 1
