@@ -113,23 +113,23 @@ final as (
         stat_date,
         human_sessions,
         reply_3min_sessions,
-        {{ kefu_metrics.ks_rate('reply_3min_sessions', 'human_sessions') }}
+        {{ kefu_metrics.ratio('reply_3min_sessions', 'human_sessions') }}
             as reply_3min_session_rate,
         human_buyers,
         reply_3min_buyers,
-        {{ kefu_metrics.ks_rate('reply_3min_buyers', 'human_buyers') }}
+        {{ kefu_metrics.ratio('reply_3min_buyers', 'human_buyers') }}
             as reply_3min_buyer_rate,
         rated_sessions,
         satisfied_sessions,
         neutral_sessions,
         disappointed_sessions,
-        {{ kefu_metrics.ks_rate('satisfied_sessions', 'rated_sessions') }}
+        {{ kefu_metrics.ratio('satisfied_sessions', 'rated_sessions') }}
             as good_rate,
-        {{ kefu_metrics.ks_rate('neutral_sessions', 'rated_sessions') }}
+        {{ kefu_metrics.ratio('neutral_sessions', 'rated_sessions') }}
             as neutral_rate,
-        {{ kefu_metrics.ks_rate('disappointed_sessions', 'rated_sessions') }}
+        {{ kefu_metrics.ratio('disappointed_sessions', 'rated_sessions') }}
             as bad_rate,
-        {{ kefu_metrics.ks_rate(
+        {{ kefu_metrics.ratio(
             'neutral_sessions + disappointed_sessions', 'rated_sessions') }}
             as dissatisfied_rate,
         invited_by_agent_sessions,
@@ -139,7 +139,7 @@ final as (
         + invited_by_consumer_sessions
         + invited_by_system_sessions as invited_sessions,
         non_service_sessions,
-        {{ kefu_metrics.ks_rate('non_service_sessions', 'human_sessions') }}
+        {{ kefu_metrics.ratio('non_service_sessions', 'human_sessions') }}
             as non_service_rate
     from joined
 )

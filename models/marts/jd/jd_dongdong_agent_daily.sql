@@ -57,12 +57,12 @@ final as (
         responded_sessions,
         eligible_sessions,
         first_response_30s_sessions,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'first_response_30s_sessions', 'eligible_sessions') }}
             as first_response_30s_rate,
         answered_rounds,
         total_response_seconds,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'total_response_seconds', 'answered_rounds') }}
             as avg_response_seconds
     from agent_totals

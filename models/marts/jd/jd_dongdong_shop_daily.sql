@@ -78,19 +78,19 @@ final as (
         session_totals.night_sessions,
         session_totals.eligible_sessions,
         session_totals.first_response_30s_sessions,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'session_totals.first_response_30s_sessions',
             'session_totals.eligible_sessions',
         ) }} as first_response_30s_rate,
         session_totals.answered_rounds,
         session_totals.unanswered_rounds,
         session_totals.total_response_seconds,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'session_totals.total_response_seconds',
             'session_totals.answered_rounds',
         ) }} as avg_response_seconds,
         session_totals.leave_message_replied_sessions,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'session_totals.leave_message_replied_sessions',
             'session_totals.leave_message_sessions',
         ) }} as leave_message_reply_rate,

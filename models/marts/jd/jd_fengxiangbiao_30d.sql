@@ -83,17 +83,17 @@ final as (
         window_end_date,
         eligible_sessions,
         first_response_30s_sessions,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'first_response_30s_sessions', 'eligible_sessions') }}
             as first_response_30s_rate,
         answered_rounds,
         total_response_seconds,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'total_response_seconds', 'answered_rounds') }}
             as avg_response_seconds,
         leave_message_sessions,
         leave_message_replied_sessions,
-        {{ kefu_metrics.jd_ratio(
+        {{ kefu_metrics.ratio(
             'leave_message_replied_sessions', 'leave_message_sessions') }}
             as leave_message_reply_rate
     from window_totals
