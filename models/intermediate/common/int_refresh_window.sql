@@ -23,7 +23,7 @@ with previous_runs as (
     group by platform
     {%- else %}
         select
-            cast(null as varchar) as platform,
+            cast(null as {{ dbt.type_string() }}) as platform,
             cast(null as timestamp) as loaded_through
         where 1 = 0
     {%- endif %}
