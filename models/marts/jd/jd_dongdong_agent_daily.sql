@@ -23,27 +23,7 @@ agent_totals as (
         stat_date,
         count(*) as consult_sessions,
         sum(case when is_responded then 1 else 0 end) as responded_sessions,
-        sum(
-            case when session_bucket = 'eligible' then 1 else 0 end
-        ) as eligible_sessions,
-        sum(
-            case
-                when session_bucket = 'eligible' and is_first_response_on_time
-                    then 1
-                else 0
-            end
-        ) as first_response_30s_sessions,
-        sum(
-            case
-                when session_bucket = 'eligible' then answered_rounds else 0
-            end
-        ) as answered_rounds,
-        sum(
-            case
-                when session_bucket = 'eligible' then total_response_seconds
-                else 0
-            end
-        ) as total_response_seconds
+        {{ kefu_metrics.jd_eligible_session_sums() }}
     from agent_sessions
     group by shop_id, waiter_pin, stat_date
 ),

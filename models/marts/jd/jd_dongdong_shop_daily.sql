@@ -30,32 +30,12 @@ session_totals as (
         sum(
             case when session_bucket = 'night' then 1 else 0 end
         ) as night_sessions,
-        sum(
-            case when session_bucket = 'eligible' then 1 else 0 end
-        ) as eligible_sessions,
-        sum(
-            case
-                when session_bucket = 'eligible' and is_first_response_on_time
-                    then 1
-                else 0
-            end
-        ) as first_response_30s_sessions,
-        sum(
-            case
-                when session_bucket = 'eligible' then answered_rounds else 0
-            end
-        ) as answered_rounds,
+        {{ kefu_metrics.jd_eligible_session_sums() }},
         sum(
             case
                 when session_bucket = 'eligible' then unanswered_rounds else 0
             end
         ) as unanswered_rounds,
-        sum(
-            case
-                when session_bucket = 'eligible' then total_response_seconds
-                else 0
-            end
-        ) as total_response_seconds,
         sum(
             case
                 when session_bucket = 'leave_message' and is_responded

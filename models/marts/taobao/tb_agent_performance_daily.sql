@@ -204,26 +204,21 @@ rates as (
     select
         *,
         received_buyers - replied_buyers as unreplied_buyers,
-        case
-            when received_buyers > 0
-                then cast(replied_buyers as double) / received_buyers
-        end as reply_rate,
-        case
-            when first_responses > 0
-                then total_first_response_seconds / first_responses
-        end as avg_first_response_seconds,
-        case
-            when answered_rounds > 0
-                then total_response_seconds / answered_rounds
-        end as avg_response_seconds,
-        case
-            when inquiry_buyers > 0
-                then cast(inquiry_ordered_buyers as double) / inquiry_buyers
-        end as inquiry_order_rate,
-        case
-            when inquiry_buyers > 0
-                then cast(inquiry_paid_buyers as double) / inquiry_buyers
-        end as inquiry_paid_rate
+        {{ kefu_metrics.ratio(
+            'replied_buyers', 'received_buyers') }}
+            as reply_rate,
+        {{ kefu_metrics.ratio(
+            'total_first_response_seconds', 'first_responses') }}
+            as avg_first_response_seconds,
+        {{ kefu_metrics.ratio(
+            'total_response_seconds', 'answered_rounds') }}
+            as avg_response_seconds,
+        {{ kefu_metrics.ratio(
+            'inquiry_ordered_buyers', 'inquiry_buyers') }}
+            as inquiry_order_rate,
+        {{ kefu_metrics.ratio(
+            'inquiry_paid_buyers', 'inquiry_buyers') }}
+            as inquiry_paid_rate
     from joined
 ),
 

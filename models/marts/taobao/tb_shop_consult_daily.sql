@@ -27,14 +27,12 @@ shop_days as (
 rates as (
     select
         *,
-        case
-            when consulting_buyers > 0
-                then cast(replied_buyers as double) / consulting_buyers
-        end as reply_rate,
-        case
-            when answered_rounds > 0
-                then total_response_seconds / answered_rounds
-        end as avg_response_seconds
+        {{ kefu_metrics.ratio(
+            'replied_buyers', 'consulting_buyers') }}
+            as reply_rate,
+        {{ kefu_metrics.ratio(
+            'total_response_seconds', 'answered_rounds') }}
+            as avg_response_seconds
     from shop_days
 ),
 
