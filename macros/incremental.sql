@@ -5,10 +5,11 @@
     (re)computed with `_loaded_at`. `int_refresh_window` turns the rows
     loaded since the last run into one date per platform, `refresh_from_date`:
     the earliest stat_date those rows can change (a late 留言 reply maps to
-    its session's date, a message to its session's start), minus
-    `kefu_reprocess_days` (default 2: the longest backward rule window, the
-    Taobao inquiry window plus payment window, which lets a payment on day
-    D+2 change an inquiry of day D). Every incremental model deletes its rows
+    its session's date, a message to its session's start), minus the
+    platform's `kefu_reprocess_days` (its longest rule window reaching back
+    past a session: Taobao 2, the inquiry window plus payment window, which
+    lets a payment on day D+2 change an inquiry of day D; JD and Kuaishou 0,
+    their rules stay inside a session). Every incremental model deletes its rows
     from that date on (pre-hook) and recomputes them; older rows stay.
 
     Use in a model:
@@ -24,6 +25,20 @@
         {% endif %}
     A rulebook edit changes history: rebuild with --full-refresh.
 -#}
+
+{#- Days reprocessed before the first touched date of a platform: the var
+    kefu_reprocess_days, a mapping platform -> days or one number for all. -#}
+{% macro reprocess_days(platform) -%}
+    {%- set setting = var('kefu_reprocess_days') -%}
+    {%- set days = setting.get(platform, 0) if setting is mapping
+        else setting -%}
+    {%- if days is not number and not (days | string).isdigit() -%}
+        {{ exceptions.raise_compiler_error(
+            "var kefu_reprocess_days must be a number of days or a mapping "
+            ~ "platform -> days, got: " ~ setting) }}
+    {%- endif -%}
+    {{ return(days | int) }}
+{%- endmacro %}
 
 {#- Scalar SQL: the first stat_date this run recomputes for a platform. -#}
 {% macro refresh_from_date(platform) -%}

@@ -136,7 +136,7 @@ final as (
             first_touched_date,
         {{ kefu_metrics.add_days(
             'first_touched_date',
-            - var('kefu_reprocess_days')) }} as refresh_from_date,
+            - kefu_metrics.reprocess_days(platform)) }} as refresh_from_date,
             loaded_through
         from {{ platform }}_window
         {%- if not loop.last %}

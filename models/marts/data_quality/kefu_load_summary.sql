@@ -1,7 +1,8 @@
 {#- One row per raw table: how many raw rows arrived and where each went,
     counted from the staging views themselves (staged), the rejected views
     (by reason) and the collapsed copies in the base tables.
-    raw_rows = staged_rows + rejected_rows + collapsed_duplicate_rows. -#}
+    raw_rows = staged_rows + rejected_rows + collapsed_duplicate_rows.
+    Each relation is read once (one pass counts every reason). -#}
 {%- set tables = [
     ('jd', 'chat_messages'), ('jd', 'waiter_status_log'),
     ('jd', 'harassment_reports'), ('kuaishou', 'sessions'),
@@ -13,24 +14,38 @@
 with per_table as (
     {%- for source_name, entity in tables %}
         {%- set name = source_name ~ '__' ~ entity %}
-        {%- set base = ref('base_' ~ name) %}
-        {%- set rejected = ref('stg_' ~ name ~ '_rejected') %}
         select
             '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
                 as source_table,
-            (select count(*) from {{ base }}) as raw_rows,
-            (select count(*) from {{ ref('stg_' ~ name) }}) as staged_rows,
-            (select count(*) from {{ rejected }}) as rejected_rows,
+            base_counts.raw_rows,
+            staged_counts.staged_rows,
+            rejected_counts.rejected_rows,
             {%- for reason in kefu_metrics.reject_reasons() %}
-                (
-                    select count(*) from {{ rejected }}
-                    where reject_reason = '{{ reason }}'
-                ) as {{ reason }}_rows,
+                rejected_counts.{{ reason }}_rows,
             {%- endfor %}
-            (
-                select count(*) from {{ base }}
-                where row_status = 'collapsed_duplicate'
-            ) as collapsed_duplicate_rows
+            base_counts.collapsed_duplicate_rows
+        from (
+            select
+                count(*) as raw_rows,
+                count(
+                    case when row_status = 'collapsed_duplicate' then 1 end
+                ) as collapsed_duplicate_rows
+            from {{ ref('base_' ~ name) }}
+        ) as base_counts
+        cross join (
+            select count(*) as staged_rows
+            from {{ ref('stg_' ~ name) }}
+        ) as staged_counts
+        cross join (
+            select
+                {%- for reason in kefu_metrics.reject_reasons() %}
+                    count(
+                        case when reject_reason = '{{ reason }}' then 1 end
+                    ) as {{ reason }}_rows,
+                {%- endfor %}
+                count(*) as rejected_rows
+            from {{ ref('stg_' ~ name ~ '_rejected') }}
+        ) as rejected_counts
         {%- if not loop.last %}
             union all
         {%- endif %}
