@@ -13,6 +13,10 @@
     unknown_value. (Kuaishou's unknown_session check is applied by the
     staging views, so that a late session rescues its messages.)
 
+    Stored columns: the typed columns under their output names, raw__<name>
+    (the trimmed raw text) for the non-text columns of rows that are not
+    staged (and of keys that are not text), bookkeeping columns.
+
     Incremental: the model is incremental by raw file. A run reads only the
     files it has not seen (source_file), plus the rows already stored for the
     keys those files touch, recomputes those key groups and replaces them
@@ -105,17 +109,16 @@ new_rows_checked as (
 stored_rows_of_touched_keys as (
     select
         {%- for key in key_columns %}
-        stored.raw__{{ key }} as key__{{ key }},
+        {{ kefu_metrics.stored_raw_text(
+            'stored', columns | selectattr('name', 'equalto', key) | first) }}
+            as key__{{ key }},
         {%- endfor %}
         stored.source_file,
         stored.row_fingerprint,
         {%- for column in columns %}
-        {%- set output = column.get('as', column.name) %}
-        coalesce(
-            stored.raw__{{ column.name }},
-            cast(stored.{{ output }} as varchar)
-        ) as text__{{ column.name }},
-        stored.{{ output }} as typed__{{ column.name }},
+        {{ kefu_metrics.stored_raw_text('stored', column) }}
+            as text__{{ column.name }},
+        stored.{{ column.get('as', column.name) }} as typed__{{ column.name }},
         {%- endfor %}
         stored.row_check_reason,
         stored.row_check_column
@@ -128,7 +131,9 @@ stored_rows_of_touched_keys as (
     ) as touched_keys
         on
             {%- for key in key_columns %}
-            stored.raw__{{ key }} = touched_keys.key__{{ key }}
+            {{ kefu_metrics.stored_raw_text(
+                'stored', columns | selectattr('name', 'equalto', key) | first) }}
+            = touched_keys.key__{{ key }}
             {%- if not loop.last %} and{% endif %}
             {%- endfor %}
 ),
@@ -244,24 +249,24 @@ final as (
         check_column as reject_column,
         row_fingerprint,
         row_check_reason,
-        row_check_column,
         {{ kefu_metrics.run_timestamp() }} as _loaded_at,
         {%- for column in columns %}
         typed__{{ column.name }} as {{ column.get('as', column.name) }},
         {%- endfor %}
-        {#- raw text is kept for keys (to find a key group again) and for
-            rows that are not staged (to show them); a staged row's values
-            are its typed columns -#}
-        {%- for column in columns %}
+        {#- raw text is kept where the typed value cannot give it back:
+            not for text columns (typed = trimmed text), always for a key
+            of another kind (to find its key group again), else only for
+            rows that are not staged (to show them) -#}
+        {%- for column in columns if column.kind != 'text' %}
         {%- if column.name in key_columns %}
-        text__{{ column.name }} as raw__{{ column.name }}
+        text__{{ column.name }} as raw__{{ column.name }},
         {%- else %}
         case
             when row_status <> 'kept' then text__{{ column.name }}
-        end as raw__{{ column.name }}
+        end as raw__{{ column.name }},
         {%- endif %}
-        {{- "," if not loop.last }}
         {%- endfor %}
+        row_check_column
     from (
         select
             *,
@@ -276,6 +281,19 @@ final as (
 
 select * from final
 {% endmacro %}
+
+
+{#- The trimmed raw text of a column of a stored base-table row (alias
+    `relation`): the typed value for a text column, the stored raw text
+    where there is one, else the typed value as text (a staged row). -#}
+{% macro stored_raw_text(relation, column) -%}
+    {%- set output = relation ~ '.' ~ column.get('as', column.name) -%}
+    {%- if column.kind == 'text' -%}
+        {{ output }}
+    {%- else -%}
+        coalesce({{ relation }}.raw__{{ column.name }}, cast({{ output }} as varchar))
+    {%- endif -%}
+{%- endmacro %}
 
 
 {#- When this dbt invocation started, as a timestamp literal: marks the rows

@@ -2,14 +2,13 @@
     Taobao indicator, SPEC 4), each with the flags the views need: sender
     kind, the buyer's sub-account status (a ':' nick or filter category
     sub_account) and whether the buyer is on the shop's filter list.
-    Incremental by the natural date of the message (a filter-list change
-    reopens every date, see int_refresh_window). -#}
--- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('taobao') }}
+    A view: a per-row classification with one small join, cheaper to
+    compute where it is read (each reader takes only the dates it
+    refreshes) than to store 1:1 with the messages. -#}
+{{ config(materialized='view') }}
 
 with chat_messages as (
     select * from {{ ref('stg_taobao__chat_messages') }}
-    {{ kefu_metrics.reprocessed_only('taobao', 'cast(sent_at as date)') }}
 ),
 
 filter_accounts as (

@@ -8,10 +8,10 @@ final as (
         source_file,
         reject_reason,
         reject_column,
-        raw__report_id as report_id,
-        raw__shop_id as shop_id,
-        raw__session_id as session_id,
-        raw__customer_pin as customer_pin,
+        report_id,
+        shop_id,
+        session_id,
+        customer_pin,
         raw__reported_at as reported_at,
         raw__result as result
     from validated

@@ -8,8 +8,8 @@ final as (
         source_file,
         reject_reason,
         reject_column,
-        raw__shop_id as shop_id,
-        raw__waiter_pin as waiter_pin,
+        shop_id,
+        waiter_pin,
         raw__status as status,
         raw__changed_at as changed_at
     from validated

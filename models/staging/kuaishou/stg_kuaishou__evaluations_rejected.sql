@@ -1,5 +1,6 @@
 {#- Rejected rows: those failing the SPEC 7 checks, plus kept rows whose
-    session_id is not a staged session (unknown_session). -#}
+    session_id is not a staged session (unknown_session; a kept row shows
+    its typed values as text). -#}
 with validated as (
     select * from {{ ref('base_kuaishou__evaluations') }}
 ),
@@ -12,12 +13,16 @@ final as (
     select
         validated.source_table,
         validated.source_file,
-        validated.raw__evaluation_id as evaluation_id,
-        validated.raw__session_id as session_id,
-        validated.raw__invite_source as invite_source,
-        validated.raw__invited_at as invited_at,
-        validated.raw__rating as rating,
-        validated.raw__rated_at as rated_at,
+        validated.evaluation_id,
+        validated.session_id,
+        {{ kefu_metrics.stored_raw_text(
+            'validated', {'name': 'invite_source', 'kind': 'enum'}) }} as invite_source,
+        {{ kefu_metrics.stored_raw_text(
+            'validated', {'name': 'invited_at', 'kind': 'epoch_ms'}) }} as invited_at,
+        {{ kefu_metrics.stored_raw_text(
+            'validated', {'name': 'rating', 'kind': 'enum'}) }} as rating,
+        {{ kefu_metrics.stored_raw_text(
+            'validated', {'name': 'rated_at', 'kind': 'epoch_ms'}) }} as rated_at,
         coalesce(validated.reject_reason, 'unknown_session') as reject_reason,
         coalesce(validated.reject_column, 'session_id') as reject_column
     from validated

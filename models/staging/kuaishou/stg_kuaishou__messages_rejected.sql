@@ -1,5 +1,6 @@
 {#- Rejected rows: those failing the SPEC 7 checks, plus kept rows whose
-    session_id is not a staged session (unknown_session). -#}
+    session_id is not a staged session (unknown_session; a kept row shows
+    its typed values as text). -#}
 with validated as (
     select * from {{ ref('base_kuaishou__messages') }}
 ),
@@ -12,12 +13,14 @@ final as (
     select
         validated.source_table,
         validated.source_file,
-        validated.raw__msg_id as msg_id,
-        validated.raw__session_id as session_id,
-        validated.raw__sender_role as sender_role,
-        validated.raw__agent_id as agent_id,
-        validated.raw__sent_at as sent_at,
-        validated.raw__content as content,
+        validated.msg_id,
+        validated.session_id,
+        {{ kefu_metrics.stored_raw_text(
+            'validated', {'name': 'sender_role', 'kind': 'enum'}) }} as sender_role,
+        validated.agent_id,
+        {{ kefu_metrics.stored_raw_text(
+            'validated', {'name': 'sent_at', 'kind': 'epoch_ms'}) }} as sent_at,
+        validated.content,
         coalesce(validated.reject_reason, 'unknown_session') as reject_reason,
         coalesce(validated.reject_column, 'session_id') as reject_column
     from validated

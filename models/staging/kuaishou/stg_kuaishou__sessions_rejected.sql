@@ -8,13 +8,13 @@ final as (
         source_file,
         reject_reason,
         reject_column,
-        raw__session_id as session_id,
-        raw__shop_id as shop_id,
-        raw__buyer_id as buyer_id,
+        session_id,
+        shop_id,
+        buyer_id,
         raw__started_at as started_at,
         raw__transferred_to_human_at as transferred_to_human_at,
         raw__assigned_at as assigned_at,
-        raw__assigned_agent_id as assigned_agent_id,
+        assigned_agent_id,
         raw__closed_at as closed_at,
         raw__close_reason as close_reason
     from validated

@@ -8,13 +8,13 @@ final as (
         source_file,
         reject_reason,
         reject_column,
-        raw__msg_id as msg_id,
-        raw__shop_id as shop_id,
-        raw__buyer_nick as buyer_nick,
-        raw__account_nick as account_nick,
+        msg_id,
+        shop_id,
+        buyer_nick,
+        account_nick,
         raw__sender_type as sender_type,
         raw__sent_at as sent_at,
-        raw__content as content,
+        content,
         raw__is_group_chat as is_group_chat
     from validated
     where row_status = 'rejected'

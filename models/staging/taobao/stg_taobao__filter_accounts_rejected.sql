@@ -8,8 +8,8 @@ final as (
         source_file,
         reject_reason,
         reject_column,
-        raw__shop_id as shop_id,
-        raw__buyer_nick as buyer_nick,
+        shop_id,
+        buyer_nick,
         raw__category as category
     from validated
     where row_status = 'rejected'
