@@ -40,10 +40,23 @@
     {{ return(days | int) }}
 {%- endmacro %}
 
-{#- Scalar SQL: the first stat_date this run recomputes for a platform. -#}
+{#- Scalar SQL: the first stat_date this run recomputes for a platform
+    (R = first touched date - reprocess days). -#}
 {% macro refresh_from_date(platform) -%}
+    {{ kefu_metrics.refresh_window_value(platform, 'refresh_from_date') }}
+{%- endmacro %}
+
+{#- Scalar SQL: the earliest date the rows loaded by this run touch (T),
+    for models whose rows depend on nothing before their own date's data
+    (the Taobao chats and order credits: R reaches back further only for
+    the inquiries a later order converts). -#}
+{% macro first_touched_date(platform) -%}
+    {{ kefu_metrics.refresh_window_value(platform, 'first_touched_date') }}
+{%- endmacro %}
+
+{% macro refresh_window_value(platform, column) -%}
     (
-        select refresh_windows.refresh_from_date
+        select refresh_windows.{{ column }}
         from {{ ref('int_refresh_window') }} as refresh_windows
         where refresh_windows.platform = '{{ platform }}'
         order by refresh_windows.refreshed_at desc
@@ -51,31 +64,46 @@
     )
 {%- endmacro %}
 
+{#- R, or T with from_touched (see above). -#}
+{% macro reprocess_from_date(platform, from_touched=false) -%}
+    {%- if from_touched -%}
+        {{ kefu_metrics.first_touched_date(platform) }}
+    {%- else -%}
+        {{ kefu_metrics.refresh_from_date(platform) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Pre-hook: drop the rows an incremental run is about to recompute. -#}
-{% macro delete_reprocessed_rows(platform, date_column='stat_date') -%}
+{% macro delete_reprocessed_rows(
+    platform, date_column='stat_date', from_touched=false) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where {{ date_column }} >= {{ kefu_metrics.refresh_from_date(platform) }}
+        where {{ date_column }}
+            >= {{ kefu_metrics.reprocess_from_date(platform, from_touched) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- In an import CTE: keep only the rows an incremental run recomputes. -#}
-{% macro reprocessed_only(platform, date_column='stat_date') -%}
+{% macro reprocessed_only(
+    platform, date_column='stat_date', from_touched=false) -%}
     {%- if is_incremental() -%}
-        where {{ date_column }} >= {{ kefu_metrics.refresh_from_date(platform) }}
+        where {{ date_column }}
+            >= {{ kefu_metrics.reprocess_from_date(platform, from_touched) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- The config block of a model refreshed by date (see above). Where the
     target cannot delete rows (Spark without Delta), a full rebuild. -#}
-{% macro incremental_by_date(platform, date_column='stat_date') -%}
+{% macro incremental_by_date(
+    platform, date_column='stat_date', from_touched=false) -%}
     {%- if kefu_metrics.supports_incremental_delete() -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
         pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
-            ~ platform ~ "', '" ~ date_column ~ "') }}",
+            ~ platform ~ "', '" ~ date_column ~ "', "
+            ~ (from_touched | string | lower) ~ ") }}",
     ) }}
     {%- else -%}
     {{ config(materialized='table') }}

@@ -1,34 +1,41 @@
 {#-
     Taobao incremental refresh (see macros/incremental.sql and DECISIONLOG
-    "Scheduled refresh (incremental)"). R = refresh_from_date('taobao').
+    "Scheduled refresh (incremental)"). T = first_touched_date('taobao'),
+    the earliest date the newly loaded rows touch; R = refresh_from_date(
+    'taobao') = T - kefu_reprocess_days.taobao (2).
 
-    - Messages, platform buyer-days, 绩效 buyer-days, shop days: by their
-      natural date, from R (kefu_metrics.incremental_by_date).
-    - int_taobao_session_messages: messages sent from R; the stored
-      messages of the day before R give each conversation its running
-      session (exact while tb_max_wait_seconds <= 1 day).
-    - int_taobao_sessions and tb_agent_performance_daily: from the session
-      refresh date below (a session that began before R and goes on past
-      it is recomputed whole, with its start date).
-    - int_taobao_orders_attributed: its own pre-hook (see that model).
+    - Chats and order credits depend on nothing after their own moment but
+      the chats before it, so they start from T:
+      - int_taobao_session_messages: messages sent from T; the stored
+        messages of the day before T give each conversation its running
+        session (exact while tb_max_wait_seconds <= 1 day).
+      - int_taobao_sessions: from the session refresh date below (a
+        session that began before T and goes on past it is recomputed
+        whole, with its start date).
+      - int_taobao_orders_attributed: its own pre-hook (see that model).
+    - Buyer-days reach forward (an inquiry of day D is converted by an
+      order up to D+2): platform buyer-days, 绩效 buyer-days and shop days
+      start from R (kefu_metrics.incremental_by_date).
+    - tb_agent_performance_daily: from the mart refresh date, the earlier
+      of R and the session refresh date.
 -#}
 
-{#- Scalar SQL: the day before R (the session context day). -#}
+{#- Scalar SQL: the day before T (the session context day). -#}
 {% macro tb_refresh_context_date() -%}
-    {{ kefu_metrics.add_days(kefu_metrics.refresh_from_date('taobao'), -1) }}
+    {{ kefu_metrics.add_days(kefu_metrics.first_touched_date('taobao'), -1) }}
 {%- endmacro %}
 
 {#- Scalar SQL: the first session start date an incremental run
-    recomputes: R, or the start date of the earliest session with a message
-    sent on the day before R or later (a session that changes has one). -#}
+    recomputes: T, or the start date of the earliest session with a message
+    sent on the day before T or later (a session that changes has one). -#}
 {% macro tb_session_refresh_from_date() -%}
     (
         select
             least(
-                {{ kefu_metrics.refresh_from_date('taobao') }},
+                {{ kefu_metrics.first_touched_date('taobao') }},
                 coalesce(
                     min(refreshed_messages.stat_date),
-                    {{ kefu_metrics.refresh_from_date('taobao') }}
+                    {{ kefu_metrics.first_touched_date('taobao') }}
                 )
             )
         from {{ ref('int_taobao_session_messages') }} as refreshed_messages
@@ -38,24 +45,37 @@
     )
 {%- endmacro %}
 
-{#- Pre-hook: drop the rows from the session refresh date on. -#}
-{% macro tb_delete_from_session_refresh_date() -%}
+{#- Scalar SQL: the first date tb_agent_performance_daily recomputes:
+    the earlier of R (its buyer-day columns) and the session refresh date
+    (its session columns). -#}
+{% macro tb_mart_refresh_from_date() -%}
+    least(
+        {{ kefu_metrics.refresh_from_date('taobao') }},
+        {{ kefu_metrics.tb_session_refresh_from_date() }}
+    )
+{%- endmacro %}
+
+{#- Pre-hook: drop the rows from the session (or mart) refresh date on. -#}
+{% macro tb_delete_from_session_refresh_date(for_mart=false) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }}
+        where stat_date >= {{ kefu_metrics.tb_mart_refresh_from_date()
+            if for_mart else kefu_metrics.tb_session_refresh_from_date() }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config block of a model refreshed from the session refresh date
-    (needs `-- depends_on: {{ ref('int_taobao_session_messages') }}` and
+{#- The config block of a model refreshed from the session refresh date,
+    or with for_mart from the mart refresh date (needs
+    `-- depends_on: {{ ref('int_taobao_session_messages') }}` and
     `-- depends_on: {{ ref('int_refresh_window') }}`). -#}
-{% macro tb_incremental_by_session_date() -%}
+{% macro tb_incremental_by_session_date(for_mart=false) -%}
     {%- if kefu_metrics.supports_incremental_delete() -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='append_new_columns',
-        pre_hook="{{ kefu_metrics.tb_delete_from_session_refresh_date() }}",
+        pre_hook="{{ kefu_metrics.tb_delete_from_session_refresh_date("
+            ~ (for_mart | string | lower) ~ ") }}",
     ) }}
     {%- else -%}
     {{ config(materialized='table') }}
@@ -63,14 +83,14 @@
 {%- endmacro %}
 
 {#- Pre-hook of int_taobao_orders_attributed: drop the orders attributed
-    again in full - created or paid from R on. (Orders still waiting for
+    again in full - created or paid from T on. (Orders still waiting for
     their 售后 agent are replaced by key, see the model.) -#}
 {% macro tb_delete_reattributed_orders() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where
-            stat_date >= {{ kefu_metrics.refresh_from_date('taobao') }}
-            or paid_date >= {{ kefu_metrics.refresh_from_date('taobao') }}
+            stat_date >= {{ kefu_metrics.first_touched_date('taobao') }}
+            or paid_date >= {{ kefu_metrics.first_touched_date('taobao') }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -22,8 +22,8 @@
     R keeps its credits. The pre-hook deletes the orders created or paid
     from R on; they are attributed again in full (with every chat of their
     buyers), as are new orders. A stored order still without a 售后 agent,
-    or with one from R on, gets its 售后 agent again from the messages sent
-    from R on (every earlier message was seen when it was stored) and
+    or with one from T on, gets its 售后 agent again from the messages sent
+    from T on (every earlier message was seen when it was stored) and
     replaces its row by key. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_orders() }}
@@ -72,14 +72,14 @@ aftersale_pending_orders as (
         and (
             aftersale_message_at is null
             or cast(aftersale_message_at as date)
-            >= {{ kefu_metrics.refresh_from_date('taobao') }}
+            >= {{ kefu_metrics.first_touched_date('taobao') }}
         )
 ),
 {%- endif %}
 
 -- the buyers whose chats this run reads, from from_date on (NULL: all):
 -- every chat of the buyers of the orders attributed in full; for the
--- buyers with only a pending 售后 agent, the chats from R on
+-- buyers with only a pending 售后 agent, the chats from T on
 read_buyers as (
     select distinct
         shop_id,
@@ -91,7 +91,7 @@ read_buyers as (
     select distinct
         aftersale_pending_orders.shop_id,
         aftersale_pending_orders.buyer_nick,
-        {{ kefu_metrics.refresh_from_date('taobao') }} as from_date
+        {{ kefu_metrics.first_touched_date('taobao') }} as from_date
     from aftersale_pending_orders
     left join orders
         on

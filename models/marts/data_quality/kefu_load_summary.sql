@@ -11,41 +11,52 @@
     ('taobao', 'filter_accounts'),
 ] -%}
 
-with per_table as (
+with
+{%- for source_name, entity in tables %}
+    {%- set name = source_name ~ '__' ~ entity %}
+
+    {{ name }}_base_counts as (
+        select
+            count(*) as raw_rows,
+            count(
+                case when row_status = 'collapsed_duplicate' then 1 end
+            ) as collapsed_duplicate_rows
+        from {{ ref('base_' ~ name) }}
+    ),
+
+    {{ name }}_staged_counts as (
+        select count(*) as staged_rows
+        from {{ ref('stg_' ~ name) }}
+    ),
+
+    {{ name }}_rejected_counts as (
+        select
+            {%- for reason in kefu_metrics.reject_reasons() %}
+                count(
+                    case when reject_reason = '{{ reason }}' then 1 end
+                ) as {{ reason }}_rows,
+            {%- endfor %}
+            count(*) as rejected_rows
+        from {{ ref('stg_' ~ name ~ '_rejected') }}
+    ),
+{%- endfor %}
+
+per_table as (
     {%- for source_name, entity in tables %}
         {%- set name = source_name ~ '__' ~ entity %}
         select
             '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
                 as source_table,
-            base_counts.raw_rows,
-            staged_counts.staged_rows,
-            rejected_counts.rejected_rows,
+            {{ name }}_base_counts.raw_rows,
+            {{ name }}_staged_counts.staged_rows,
+            {{ name }}_rejected_counts.rejected_rows,
             {%- for reason in kefu_metrics.reject_reasons() %}
-                rejected_counts.{{ reason }}_rows,
+                {{ name }}_rejected_counts.{{ reason }}_rows,
             {%- endfor %}
-            base_counts.collapsed_duplicate_rows
-        from (
-            select
-                count(*) as raw_rows,
-                count(
-                    case when row_status = 'collapsed_duplicate' then 1 end
-                ) as collapsed_duplicate_rows
-            from {{ ref('base_' ~ name) }}
-        ) as base_counts
-        cross join (
-            select count(*) as staged_rows
-            from {{ ref('stg_' ~ name) }}
-        ) as staged_counts
-        cross join (
-            select
-                {%- for reason in kefu_metrics.reject_reasons() %}
-                    count(
-                        case when reject_reason = '{{ reason }}' then 1 end
-                    ) as {{ reason }}_rows,
-                {%- endfor %}
-                count(*) as rejected_rows
-            from {{ ref('stg_' ~ name ~ '_rejected') }}
-        ) as rejected_counts
+            {{ name }}_base_counts.collapsed_duplicate_rows
+        from {{ name }}_base_counts
+        cross join {{ name }}_staged_counts
+        cross join {{ name }}_rejected_counts
         {%- if not loop.last %}
             union all
         {%- endif %}

@@ -3,28 +3,29 @@
     Per-buyer-day columns follow the natural day of the buyer's messages,
     per-session columns the session's start date, order credits the date
     of created_at and payment credits the date of paid_at.
-    Incremental by stat_date from the session refresh date (the refresh
-    date, or the start date of a session that goes on into the day before
-    it): each such date is recomputed from all its sessions, buyer-days,
-    orders created and orders paid that day. -#}
+    Incremental by stat_date from the mart refresh date (the earlier of the
+    refresh date R and the session refresh date, see
+    macros/taobao/tb_incremental.sql): each such date is recomputed from
+    all its sessions, buyer-days, orders created and orders paid that day.
+-#}
 -- depends_on: {{ ref('int_refresh_window') }}
 -- depends_on: {{ ref('int_taobao_session_messages') }}
-{{ kefu_metrics.tb_incremental_by_session_date() }}
+{{ kefu_metrics.tb_incremental_by_session_date(for_mart=true) }}
 
-{%- set from_session_refresh_date =
-    '>= ' ~ kefu_metrics.tb_session_refresh_from_date() %}
+{%- set from_mart_refresh_date =
+    '>= ' ~ kefu_metrics.tb_mart_refresh_from_date() %}
 
 with sessions as (
     select * from {{ ref('int_taobao_sessions') }}
     {%- if is_incremental() %}
-    where stat_date {{ from_session_refresh_date }}
+    where stat_date {{ from_mart_refresh_date }}
     {%- endif %}
 ),
 
 agent_buyer_days as (
     select * from {{ ref('int_taobao_agent_buyer_days') }}
     {%- if is_incremental() %}
-    where stat_date {{ from_session_refresh_date }}
+    where stat_date {{ from_mart_refresh_date }}
     {%- endif %}
 ),
 
@@ -32,8 +33,8 @@ orders_attributed as (
     select * from {{ ref('int_taobao_orders_attributed') }}
     {%- if is_incremental() %}
     where
-        stat_date {{ from_session_refresh_date }}
-        or paid_date {{ from_session_refresh_date }}
+        stat_date {{ from_mart_refresh_date }}
+        or paid_date {{ from_mart_refresh_date }}
     {%- endif %}
 ),
 
@@ -90,14 +91,14 @@ population_orders as (
 created_orders as (
     select * from population_orders
     {%- if is_incremental() %}
-    where stat_date {{ from_session_refresh_date }}
+    where stat_date {{ from_mart_refresh_date }}
     {%- endif %}
 ),
 
 paid_orders as (
     select * from population_orders
     {%- if is_incremental() %}
-    where paid_date {{ from_session_refresh_date }}
+    where paid_date {{ from_mart_refresh_date }}
     {%- endif %}
 ),
 

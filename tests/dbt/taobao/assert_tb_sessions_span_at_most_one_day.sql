@@ -1,10 +1,8 @@
-{#- Incremental refresh (DECISIONLOG "Scheduled refresh"): chat_sessions
-    re-reads Taobao sessions from the refresh date R = (earliest date of the
-    newly loaded rows) - kefu_reprocess_days, so a session that a late
-    message changes must have started on or after R: true while no session
-    spans more than kefu_reprocess_days (2) days. Warns at a session over
-    one day, first message to last. (The Taobao models themselves recompute
-    such a session whole, see int_taobao_sessions.) -#}
+{#- A Taobao 绩效 session over one day, first message to last, is unusual
+    (a conversation that never pauses for tb_max_wait_seconds). The
+    incremental models stay exact for it: a session that a late message
+    changes is recomputed whole from its start date (the session refresh
+    date, macros/taobao/tb_incremental.sql). Warns, to show such data. -#}
 {{ config(severity='warn') }}
 
 with session_messages as (
