@@ -67,7 +67,7 @@ session_totals as (
         sum(
             case
                 when is_human_message
-                    then {{ kefu_metrics.char_count('content') }}
+                    then content_chars
                 else 0
             end
         ) as agent_chars
