@@ -291,7 +291,10 @@ select * from final
     {%- if column.kind == 'text' -%}
         {{ output }}
     {%- else -%}
-        coalesce({{ relation }}.raw__{{ column.name }}, cast({{ output }} as varchar))
+        coalesce(
+            {{ relation }}.raw__{{ column.name }},
+            cast({{ output }} as {{ dbt.type_string() }})
+        )
     {%- endif -%}
 {%- endmacro %}
 
