@@ -47,7 +47,11 @@
 {%- endif %}
 {%- set src = source(source_name, table_name) -%}
 {%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
-{%- set key_list = key_columns | join(', ') -%}
+{%- set key_defs = [] -%}
+{%- for key in key_columns -%}
+    {%- do key_defs.append(
+        columns | selectattr('name', 'equalto', key) | first) -%}
+{%- endfor -%}
 {#- (an inline partition, not a named WINDOW: Spark cannot extend one) -#}
 {%- set key_partition = 'judged_rows.key__'
     ~ key_columns | join(', judged_rows.key__') -%}
@@ -108,10 +112,9 @@ new_rows_checked as (
 -- is judged again together with the new rows
 stored_rows_of_touched_keys as (
     select
-        {%- for key in key_columns %}
-        {{ kefu_metrics.stored_raw_text(
-            'stored', columns | selectattr('name', 'equalto', key) | first) }}
-            as key__{{ key }},
+        {%- for key_def in key_defs %}
+        {{ kefu_metrics.stored_raw_text('stored', key_def) }}
+            as key__{{ key_def.name }},
         {%- endfor %}
         stored.source_file,
         stored.row_fingerprint,
@@ -130,10 +133,9 @@ stored_rows_of_touched_keys as (
         from new_rows_checked
     ) as touched_keys
         on
-            {%- for key in key_columns %}
-            {{ kefu_metrics.stored_raw_text(
-                'stored', columns | selectattr('name', 'equalto', key) | first) }}
-            = touched_keys.key__{{ key }}
+            {%- for key_def in key_defs %}
+            {{ kefu_metrics.stored_raw_text('stored', key_def) }}
+            = touched_keys.key__{{ key_def.name }}
             {%- if not loop.last %} and{% endif %}
             {%- endfor %}
 ),

@@ -18,9 +18,9 @@
 
     Every rule reads the whole history of the order's buyer, and only that
     buyer's (shop, buyer) chats. Incremental: a credit at t depends only on
-    the chats up to t, so an order created and paid before the refresh date
-    R keeps its credits. The pre-hook deletes the orders created or paid
-    from R on; they are attributed again in full (with every chat of their
+    the chats up to t, so an order created and paid before the first date
+    the new rows touch (T) keeps its credits. The pre-hook deletes the
+    orders created or paid from T on; they are attributed again in full (with every chat of their
     buyers), as are new orders. A stored order still without a 售后 agent,
     or with one from T on, gets its 售后 agent again from the messages sent
     from T on (every earlier message was seen when it was stored) and

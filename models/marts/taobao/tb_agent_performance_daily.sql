@@ -12,10 +12,20 @@
 -- depends_on: {{ ref('int_taobao_session_messages') }}
 {{ kefu_metrics.tb_incremental_by_session_date(for_mart=true) }}
 
+{#- the refresh date is computed once (mart_refresh_window) and compared
+    against in every import below -#}
 {%- set from_mart_refresh_date =
-    '>= ' ~ kefu_metrics.tb_mart_refresh_from_date() %}
+    '>= (select from_date from mart_refresh_window)' %}
 
-with sessions as (
+with
+{%- if is_incremental() %}
+
+mart_refresh_window as (
+    select {{ kefu_metrics.tb_mart_refresh_from_date() }} as from_date
+),
+{%- endif %}
+
+sessions as (
     select * from {{ ref('int_taobao_sessions') }}
     {%- if is_incremental() %}
     where stat_date {{ from_mart_refresh_date }}
