@@ -23,6 +23,9 @@
         {% if is_incremental() %}
         where stat_date >= {{ kefu_metrics.refresh_from_date('jd') }}
         {% endif %}
+    Filter a timestamp column directly (`reprocessed_only('jd', 'msg_at')`),
+    not its date (`cast(msg_at as date)`): the same rows, but the engine can
+    skip the storage blocks of older days only for a plain column.
     A rulebook edit changes history: rebuild with --full-refresh.
 -#}
 
@@ -55,13 +58,31 @@
 {%- endmacro %}
 
 {% macro refresh_window_value(platform, column) -%}
-    (
-        select refresh_windows.{{ column }}
-        from {{ ref('int_refresh_window') }} as refresh_windows
-        where refresh_windows.platform = '{{ platform }}'
-        order by refresh_windows.refreshed_at desc
-        limit 1
-    )
+    {{ kefu_metrics.inline_date_query(
+        "select refresh_windows." ~ column
+        ~ " from " ~ ref('int_refresh_window') ~ " as refresh_windows"
+        ~ " where refresh_windows.platform = '" ~ platform ~ "'"
+        ~ " order by refresh_windows.refreshed_at desc limit 1") }}
+{%- endmacro %}
+
+{#- A query returning one date, as SQL. In an incremental run of a model
+    the query runs while the model compiles (its inputs are built by then)
+    and the date is inlined as a literal: the engine can then skip storage
+    blocks by it (DuckDB zone maps), which it cannot for a subquery, planned
+    as a join. Elsewhere (unit tests on mocked inputs, a full refresh, a
+    target without incremental models) the scalar subquery itself. -#}
+{% macro inline_date_query(query) -%}
+    {%- if execute and model.resource_type == 'model' and is_incremental() -%}
+        {%- set values = run_query(query).columns[0].values() -%}
+        {%- set value = values[0] if values | length > 0 else none -%}
+        {%- if value is none -%}
+            cast(null as date)
+        {%- else -%}
+            cast('{{ (value | string)[:10] }}' as date)
+        {%- endif -%}
+    {%- else -%}
+        ({{ query }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- R, or T with from_touched (see above). -#}

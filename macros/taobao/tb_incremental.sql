@@ -29,7 +29,7 @@
     recomputes: T, or the start date of the earliest session with a message
     sent on the day before T or later (a session that changes has one). -#}
 {% macro tb_session_refresh_from_date() -%}
-    (
+    {%- set query -%}
         select
             least(
                 {{ kefu_metrics.first_touched_date('taobao') }},
@@ -42,7 +42,8 @@
         where
             refreshed_messages.sent_date
             >= {{ kefu_metrics.tb_refresh_context_date() }}
-    )
+    {%- endset -%}
+    {{ kefu_metrics.inline_date_query(query) }}
 {%- endmacro %}
 
 {#- Scalar SQL: the first date tb_agent_performance_daily recomputes:

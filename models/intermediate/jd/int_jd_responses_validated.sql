@@ -9,7 +9,7 @@
 
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
-    {{ kefu_metrics.reprocessed_only('jd', 'cast(msg_at as date)') }}
+    {{ kefu_metrics.reprocessed_only('jd', 'msg_at') }}
 ),
 
 sessions as (

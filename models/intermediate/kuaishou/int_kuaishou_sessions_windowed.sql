@@ -9,7 +9,7 @@
 with sessions as (
     select * from {{ ref('stg_kuaishou__sessions') }}
     {{ kefu_metrics.reprocessed_only(
-        'kuaishou', 'cast(started_at as date)') }}
+        'kuaishou', 'started_at') }}
 ),
 
 messages as (

@@ -13,7 +13,7 @@
 
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
-    {{ kefu_metrics.reprocessed_only('taobao') }}
+    {{ kefu_metrics.reprocessed_only('taobao', 'sent_at') }}
 ),
 
 orders as (

@@ -10,7 +10,7 @@
 
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
-    {{ kefu_metrics.reprocessed_only('taobao') }}
+    {{ kefu_metrics.reprocessed_only('taobao', 'sent_at') }}
 ),
 
 round_events as (

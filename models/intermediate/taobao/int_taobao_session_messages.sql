@@ -20,7 +20,7 @@
 
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
-    {{ kefu_metrics.reprocessed_only('taobao', from_touched=true) }}
+    {{ kefu_metrics.reprocessed_only('taobao', 'sent_at', from_touched=true) }}
 ),
 
 rulebook as (
