@@ -72,13 +72,21 @@
     as a join. Elsewhere (unit tests on mocked inputs, a full refresh, a
     target without incremental models) the scalar subquery itself. -#}
 {% macro inline_date_query(query) -%}
+    {{ kefu_metrics.inline_scalar_query(query, 'date') }}
+{%- endmacro %}
+
+{#- The same for a query returning one value of data_type (date or
+    timestamp). -#}
+{% macro inline_scalar_query(query, data_type) -%}
     {%- if execute and model.resource_type == 'model' and is_incremental() -%}
         {%- set values = run_query(query).columns[0].values() -%}
         {%- set value = values[0] if values | length > 0 else none -%}
         {%- if value is none -%}
-            cast(null as date)
-        {%- else -%}
+            cast(null as {{ data_type }})
+        {%- elif data_type == 'date' -%}
             cast('{{ (value | string)[:10] }}' as date)
+        {%- else -%}
+            cast('{{ value }}' as {{ data_type }})
         {%- endif -%}
     {%- else -%}
         ({{ query }})

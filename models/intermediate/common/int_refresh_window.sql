@@ -14,32 +14,27 @@
         'base_taobao__filter_accounts'],
 } %}
 
-with previous_runs as (
-    {%- if is_incremental() %}
-    select
-        platform,
-        max(loaded_through) as loaded_through
-    from {{ this }}
-    group by platform
-    {%- else %}
-        select
-            cast(null as {{ dbt.type_string() }}) as platform,
-            cast(null as timestamp) as loaded_through
-        where 1 = 0
-    {%- endif %}
-),
-
+with
 {%- for platform, tables in platforms.items() %}
+    {%- if is_incremental() %}
+        {#- the high-water mark of the previous runs, inlined as a literal
+            so that the scans below skip the row groups loaded before -#}
+        {%- set previous_load = kefu_metrics.inline_scalar_query(
+            "select max(previous_runs.loaded_through) from " ~ this
+            ~ " as previous_runs where previous_runs.platform = '"
+            ~ platform ~ "'", 'timestamp') %}
+    {%- endif %}
     {%- for table in tables %}
 
         {{ table }}_new as (
             select loaded.*
             from {{ ref(table) }} as loaded
-            left join previous_runs
-                on previous_runs.platform = '{{ platform }}'
-            where
-                previous_runs.loaded_through is null
-                or loaded._loaded_at > previous_runs.loaded_through
+            {%- if is_incremental() %}
+                where
+                    loaded._loaded_at > coalesce(
+                        {{ previous_load }}, cast('1900-01-01' as timestamp)
+                    )
+            {%- endif %}
         ),
     {%- endfor %}
 {%- endfor %}
