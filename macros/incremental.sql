@@ -58,26 +58,22 @@
 {%- endmacro %}
 
 {% macro refresh_window_value(platform, column) -%}
-    {{ kefu_metrics.inline_date_query(
+    {{ kefu_metrics.inline_scalar_query(
         "select refresh_windows." ~ column
         ~ " from " ~ ref('int_refresh_window') ~ " as refresh_windows"
         ~ " where refresh_windows.platform = '" ~ platform ~ "'"
         ~ " order by refresh_windows.refreshed_at desc limit 1") }}
 {%- endmacro %}
 
-{#- A query returning one date, as SQL. In an incremental run of a model
-    the query runs while the model compiles (its inputs are built by then)
-    and the date is inlined as a literal: the engine can then skip storage
-    blocks by it (DuckDB zone maps), which it cannot for a subquery, planned
-    as a join. Elsewhere (unit tests on mocked inputs, a full refresh, a
-    target without incremental models) the scalar subquery itself. -#}
-{% macro inline_date_query(query) -%}
-    {{ kefu_metrics.inline_scalar_query(query, 'date') }}
-{%- endmacro %}
-
-{#- The same for a query returning one value of data_type (date or
-    timestamp). -#}
-{% macro inline_scalar_query(query, data_type) -%}
+{#- A query returning one value of data_type (a date by default), as SQL.
+    In an incremental run of a model the query runs while the model
+    compiles (its inputs are built by then) and the value is inlined as a
+    literal: the engine can then skip storage blocks by it (DuckDB zone
+    maps), which it cannot for a subquery, planned as a join. Elsewhere
+    (unit tests on mocked inputs, a full refresh, a target without
+    incremental models) the scalar subquery itself. Each call is one query:
+    a macro that needs the value twice takes it once. -#}
+{% macro inline_scalar_query(query, data_type='date') -%}
     {%- if execute and model.resource_type == 'model' and is_incremental() -%}
         {%- set values = run_query(query).columns[0].values() -%}
         {%- set value = values[0] if values | length > 0 else none -%}

@@ -20,30 +20,30 @@
       of R and the session refresh date.
 -#}
 
-{#- Scalar SQL: the day before T (the session context day). -#}
-{% macro tb_refresh_context_date() -%}
-    {{ kefu_metrics.add_days(kefu_metrics.first_touched_date('taobao'), -1) }}
+{#- Scalar SQL: the day before T (the session context day); pass T when
+    the caller has it already. -#}
+{% macro tb_refresh_context_date(first_touched=none) -%}
+    {{ kefu_metrics.add_days(
+        first_touched or kefu_metrics.first_touched_date('taobao'), -1) }}
 {%- endmacro %}
 
 {#- Scalar SQL: the first session start date an incremental run
     recomputes: T, or the start date of the earliest session with a message
     sent on the day before T or later (a session that changes has one). -#}
 {% macro tb_session_refresh_from_date() -%}
+    {%- set first_touched = kefu_metrics.first_touched_date('taobao') -%}
     {%- set query -%}
         select
             least(
-                {{ kefu_metrics.first_touched_date('taobao') }},
-                coalesce(
-                    min(refreshed_messages.stat_date),
-                    {{ kefu_metrics.first_touched_date('taobao') }}
-                )
+                {{ first_touched }},
+                coalesce(min(refreshed_messages.stat_date), {{ first_touched }})
             )
         from {{ ref('int_taobao_session_messages') }} as refreshed_messages
         where
             refreshed_messages.sent_date
-            >= {{ kefu_metrics.tb_refresh_context_date() }}
+            >= {{ kefu_metrics.tb_refresh_context_date(first_touched) }}
     {%- endset -%}
-    {{ kefu_metrics.inline_date_query(query) }}
+    {{ kefu_metrics.inline_scalar_query(query) }}
 {%- endmacro %}
 
 {#- Scalar SQL: the first date tb_agent_performance_daily recomputes:
@@ -88,10 +88,11 @@
     their 售后 agent are replaced by key, see the model.) -#}
 {% macro tb_delete_reattributed_orders() -%}
     {%- if is_incremental() -%}
+        {%- set first_touched = kefu_metrics.first_touched_date('taobao') %}
         delete from {{ this }}
         where
-            stat_date >= {{ kefu_metrics.first_touched_date('taobao') }}
-            or paid_date >= {{ kefu_metrics.first_touched_date('taobao') }}
+            stat_date >= {{ first_touched }}
+            or paid_date >= {{ first_touched }}
     {%- endif -%}
 {%- endmacro %}
 
