@@ -1,10 +1,8 @@
 {#- 落实下单 / 落实付款 / 催付 / 售后责任 for every order (SPEC 4.2, 7).
 
-    Sessions are the 绩效 10-minute sessions of every non-group human chat,
-    whatever the buyer. A session by X (with a human message) is a
-    hand-over when the last human message by any OTHER account to the buyer
-    at or before its start is tb_handover_gap_seconds or more before the
-    start (or there is none); rule of the session's start date.
+    Candidates are the hand-over sessions of int_taobao_handover_sessions
+    (the 绩效 10-minute sessions of every non-group human chat, whatever
+    the buyer; hand-over by the rule of the session's start date).
 
     Credit at t: the latest hand-over session starting at or before t with
     a human message at or before t (ties: later latest human message of
@@ -16,20 +14,26 @@
     created_at + tb_silent_order_followup_seconds are candidates.
     售后责任: first human message at or after received_at, any account.
 
-    Every rule reads the whole history of the order's buyer, and only that
-    buyer's (shop, buyer) chats. Incremental: a credit at t depends only on
-    the chats up to t, so an order created and paid before the first date
-    the new rows touch (T) keeps its credits. The pre-hook deletes the
-    orders created or paid from T on; they are attributed again in full (with every chat of their
-    buyers), as are new orders. A stored order still without a 售后 agent,
-    or with one from T on, gets its 售后 agent again from the messages sent
-    from T on (every earlier message was seen when it was stored) and
-    replaces its row by key. -#}
+    Only the order's buyer's (shop, buyer) chats count: its hand-over
+    sessions, and its human messages from the earliest of created_at,
+    paid_at and received_at minus the longest lookback of the rulebook
+    (nothing earlier can decide a credit or a 售后 agent).
+    Incremental: a credit at t depends only on the chats up to t, so an
+    order created and paid before the first date the new rows touch (T)
+    keeps its credits. The pre-hook deletes the orders created or paid
+    from T on; they are attributed again in full, as are new orders. A
+    stored order still without a 售后 agent, or with one from T on, gets
+    its 售后 agent again from the messages sent from T on (every earlier
+    message was seen when it was stored) and replaces its row by key. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_orders() }}
 
 with all_session_messages as (
     select * from {{ ref('int_taobao_session_messages') }}
+),
+
+all_handover_sessions as (
+    select * from {{ ref('int_taobao_handover_sessions') }}
 ),
 
 staged_orders as (
@@ -77,195 +81,90 @@ aftersale_pending_orders as (
 ),
 {%- endif %}
 
--- the buyers whose chats this run reads, from from_date on (NULL: all):
--- every chat of the buyers of the orders attributed in full; for the
--- buyers with only a pending 售后 agent, the chats from T on
-read_buyers as (
-    select distinct
+-- the chats this run reads, per (shop, buyer), from read_from on: a credit
+-- at t needs only the credited agent's messages from t - lookback days
+-- (an older latest message is not credited either), a 售后 agent only the
+-- messages from received_at on (a stored order still waiting for one:
+-- from T on, every earlier message was seen when it was stored); the
+-- hand-over sessions come stored (int_taobao_handover_sessions).
+order_read_times as (
+    select
         shop_id,
         buyer_nick,
-        cast(null as date) as from_date
+        least(
+            created_at,
+            coalesce(paid_at, created_at),
+            coalesce(received_at, created_at)
+        ) as earliest_at
     from orders
+),
+
+read_windows as (
+    select
+        order_read_times.shop_id,
+        order_read_times.buyer_nick,
+        1 as has_orders,
+        {{ kefu_metrics.add_seconds(
+            'order_read_times.earliest_at',
+            '-86400.0 * lookback_limit.max_lookback_days') }} as read_from
+    from order_read_times
+    cross join (
+        select max(tb_attribution_lookback_days) as max_lookback_days
+        from rulebook
+    ) as lookback_limit
     {%- if is_incremental() %}
-    union
-    select distinct
-        aftersale_pending_orders.shop_id,
-        aftersale_pending_orders.buyer_nick,
-        {{ kefu_metrics.first_touched_date('taobao') }} as from_date
+    union all
+    select
+        shop_id,
+        buyer_nick,
+        0 as has_orders,
+        cast({{ kefu_metrics.first_touched_date('taobao') }} as timestamp)
+            as read_from
     from aftersale_pending_orders
-    left join orders
-        on
-            aftersale_pending_orders.shop_id = orders.shop_id
-            and aftersale_pending_orders.buyer_nick = orders.buyer_nick
-    where orders.buyer_nick is null
     {%- endif %}
 ),
 
-session_messages as (
-    select all_session_messages.*
+read_buyers as (
+    select
+        shop_id,
+        buyer_nick,
+        max(has_orders) as has_orders,
+        min(read_from) as read_from
+    from read_windows
+    group by shop_id, buyer_nick
+),
+
+-- human messages of each (shop, buyer) read, in conversation order
+human_stream as (
+    select
+        all_session_messages.shop_id,
+        all_session_messages.buyer_nick,
+        all_session_messages.account_nick,
+        all_session_messages.msg_id,
+        all_session_messages.sent_at,
+        row_number() over (
+            partition by
+                all_session_messages.shop_id, all_session_messages.buyer_nick
+            order by all_session_messages.sent_at, all_session_messages.msg_id
+        ) as human_seq
     from all_session_messages
     inner join read_buyers
         on
             all_session_messages.shop_id = read_buyers.shop_id
             and all_session_messages.buyer_nick = read_buyers.buyer_nick
     where
-        read_buyers.from_date is null
-        or all_session_messages.sent_date >= read_buyers.from_date
-),
-
--- human messages of each (shop, buyer) in conversation order, with the
--- time of the last message by another account before each run of
--- consecutive messages of one account
-human_messages as (
-    select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        msg_id,
-        sent_at,
-        row_number() over (
-            partition by shop_id, buyer_nick
-            order by sent_at, msg_id
-        ) as human_seq,
-        lag(account_nick) over (
-            partition by shop_id, buyer_nick
-            order by sent_at, msg_id
-        ) as previous_account_nick,
-        lag(sent_at) over (
-            partition by shop_id, buyer_nick
-            order by sent_at, msg_id
-        ) as previous_sent_at
-    from session_messages
-    where is_human_message
-),
-
-human_runs as (
-    select
-        *,
-        case
-            when
-                previous_account_nick is null
-                or previous_account_nick <> account_nick
-                then 1
-            else 0
-        end as is_run_start
-    from human_messages
-),
-
-human_run_numbers as (
-    select
-        *,
-        sum(is_run_start) over (
-            partition by shop_id, buyer_nick
-            order by human_seq
-            rows between unbounded preceding and current row
-        ) as run_number
-    from human_runs
-),
-
-human_stream as (
-    select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        msg_id,
-        sent_at,
-        human_seq,
-        max(case when is_run_start = 1 then previous_sent_at end) over (
-            partition by shop_id, buyer_nick, run_number
-        ) as previous_other_sent_at
-    from human_run_numbers
-),
-
-chat_sessions as (
-    select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        session_key,
-        min(sent_at) as started_at,
-        min(case when is_human_message then sent_at end)
-            as first_human_message_at
-    from session_messages
-    group by shop_id, buyer_nick, account_nick, session_key
-),
-
-human_sessions as (
-    select * from chat_sessions
-    where first_human_message_at is not null
-),
-
--- the last human message (any account) at or before each session start
-start_events as (
-    select
-        shop_id,
-        buyer_nick,
-        sent_at as event_at,
-        0 as event_kind,
-        human_seq,
-        cast(null as {{ dbt.type_string() }}) as session_key
-    from human_stream
-    union all
-    select
-        shop_id,
-        buyer_nick,
-        started_at as event_at,
-        1 as event_kind,
-        cast(null as {{ dbt.type_bigint() }}) as human_seq,
-        session_key
-    from human_sessions
-),
-
-start_lookups as (
-    select
-        shop_id,
-        buyer_nick,
-        event_kind,
-        session_key,
-        max(human_seq) over (
-            partition by shop_id, buyer_nick
-            order by event_at, event_kind
-            rows between unbounded preceding and current row
-        ) as last_human_seq
-    from start_events
-),
-
-handover_checks as (
-    select
-        human_sessions.shop_id,
-        human_sessions.buyer_nick,
-        human_sessions.account_nick,
-        human_sessions.session_key,
-        human_sessions.started_at,
-        human_sessions.first_human_message_at,
-        case
-            when last_message.account_nick <> human_sessions.account_nick
-                then last_message.sent_at
-            else last_message.previous_other_sent_at
-        end as last_other_agent_message_at
-    from human_sessions
-    inner join start_lookups
-        on
-            human_sessions.session_key = start_lookups.session_key
-            and start_lookups.event_kind = 1
-    left join human_stream as last_message
-        on
-            start_lookups.shop_id = last_message.shop_id
-            and start_lookups.buyer_nick = last_message.buyer_nick
-            and start_lookups.last_human_seq = last_message.human_seq
+        all_session_messages.is_human_message
+        and all_session_messages.sent_at >= read_buyers.read_from
 ),
 
 handover_sessions as (
-    select handover_checks.*
-    from handover_checks
-    left join rulebook
-        on cast(handover_checks.started_at as date) = rulebook.rule_date
-    where
-        handover_checks.last_other_agent_message_at is null
-        or {{ kefu_metrics.seconds_between(
-            'handover_checks.last_other_agent_message_at',
-            'handover_checks.started_at') }}
-        >= rulebook.tb_handover_gap_seconds
+    select all_handover_sessions.*
+    from all_handover_sessions
+    inner join read_buyers
+        on
+            all_handover_sessions.shop_id = read_buyers.shop_id
+            and all_handover_sessions.buyer_nick = read_buyers.buyer_nick
+    where all_handover_sessions.is_handover and read_buyers.has_orders = 1
 ),
 
 -- one probe per credit to decide: the order at created_at; its payment at
@@ -417,7 +316,7 @@ ranked_candidates as (
                 latest_candidates.order_id,
                 latest_candidates.credit_kind
             order by
-                agent_lookups.agent_last_message_at desc,
+                agent_lookups.agent_last_message_at desc nulls last,
                 latest_candidates.account_nick desc
         ) as candidate_rank
     from latest_candidates
