@@ -99,6 +99,11 @@ order_read_times as (
     from orders
 ),
 
+lookback_limit as (
+    select max(tb_attribution_lookback_days) as max_lookback_days
+    from rulebook
+),
+
 read_windows as (
     select
         order_read_times.shop_id,
@@ -108,10 +113,7 @@ read_windows as (
             'order_read_times.earliest_at',
             '-86400.0 * lookback_limit.max_lookback_days') }} as read_from
     from order_read_times
-    cross join (
-        select max(tb_attribution_lookback_days) as max_lookback_days
-        from rulebook
-    ) as lookback_limit
+    cross join lookback_limit
     {%- if is_incremental() %}
     union all
     select
