@@ -16,6 +16,19 @@ with sessions as (
 
 messages as (
     select * from {{ ref('stg_kuaishou__messages') }}
+    {%- if is_incremental() %}
+    -- a message sent before both the transfer and the assignment of its
+    -- session pairs with nothing (below): read from the earliest of those
+    -- among the recomputed sessions (a literal: old days are skipped)
+    where sent_at >= {{ kefu_metrics.inline_scalar_query(
+        "select min(least("
+        ~ "coalesce(s.transferred_to_human_at, s.assigned_at), "
+        ~ "coalesce(s.assigned_at, s.transferred_to_human_at)))"
+        ~ " from " ~ ref('int_kuaishou_sessions_windowed') ~ " as s"
+        ~ " where s.is_counted and s.stat_date >= "
+        ~ kefu_metrics.refresh_from_date('kuaishou'),
+        data_type='timestamp') }}
+    {%- endif %}
 ),
 
 counted_sessions as (

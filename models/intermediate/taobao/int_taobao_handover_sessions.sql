@@ -1,38 +1,38 @@
 {#- 绩效 hand-over sessions (SPEC 4.2, 7): one row per session with a
     human message (every buyer, every non-group chat). A session by X is a
-    hand-over when the last human message by any OTHER account to the
-    buyer at or before its start is tb_handover_gap_seconds or more before
-    the start, or there is none; rule of the session's start date.
-    int_taobao_orders_attributed credits orders to these sessions.
+    hand-over when no other account sent the buyer a human message less
+    than tb_handover_gap_seconds before its start (at or before it); rule
+    of the session's start date. int_taobao_orders_attributed credits
+    orders to these sessions.
 
     Incremental by stat_date (the session's start date) from the session
     refresh date S (see macros/taobao/tb_incremental.sql): the sessions
-    starting from S on are recomputed. Whether a session is a hand-over
-    depends only on the human messages at or before its start, and from
-    before S only on each account's last one: those are read as one
-    stand-in message per (shop, buyer, account), so a daily run does not
-    read a buyer's whole history. -#}
+    starting from S on are recomputed, from the human messages sent from
+    S minus the longest gap of the rulebook on (no earlier message can
+    block a session that starts from S on), so a daily run reads a few
+    days of chats, not a buyer's whole history. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_by_session_date() }}
 
 {%- if is_incremental() %}
 {%- set session_refresh_from = kefu_metrics.tb_session_refresh_from_date() %}
+{%- set read_from = kefu_metrics.inline_scalar_query(
+    "select " ~ kefu_metrics.add_seconds(
+        "cast(" ~ session_refresh_from ~ " as timestamp)",
+        "-1.0 * max(rules.tb_handover_gap_seconds)")
+    ~ " from " ~ ref('int_rulebook_daily') ~ " as rules",
+    data_type='timestamp') %}
 {%- endif %}
 
-with all_session_messages as (
+with session_messages as (
     select * from {{ ref('int_taobao_session_messages') }}
+    {%- if is_incremental() %}
+    where sent_at >= {{ read_from }}
+    {%- endif %}
 ),
 
 rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
-),
-
--- the messages sent from S on (all of them on a full refresh)
-recent_messages as (
-    select * from all_session_messages
-    {%- if is_incremental() %}
-    where sent_at >= {{ session_refresh_from }}
-    {%- endif %}
 ),
 
 human_sessions as (
@@ -44,7 +44,7 @@ human_sessions as (
         min(sent_at) as started_at,
         min(case when is_human_message then sent_at end)
             as first_human_message_at
-    from recent_messages
+    from session_messages
     {%- if is_incremental() %}
     where stat_date >= {{ session_refresh_from }}
     {%- endif %}
@@ -59,34 +59,8 @@ human_messages as (
         account_nick,
         msg_id,
         sent_at
-    from recent_messages
+    from session_messages
     where is_human_message
-    {%- if is_incremental() %}
-    union all
-    -- before S: each account's last human message to a buyer with a
-    -- recomputed session (the check only needs the latest time of each
-    -- other account)
-    select
-        earlier.shop_id,
-        earlier.buyer_nick,
-        earlier.account_nick,
-        max(earlier.msg_id) as msg_id,
-        max(earlier.sent_at) as sent_at
-    from all_session_messages as earlier
-    inner join (
-        select distinct
-            shop_id,
-            buyer_nick
-        from human_sessions
-    ) as buyers
-        on
-            earlier.shop_id = buyers.shop_id
-            and earlier.buyer_nick = buyers.buyer_nick
-    where
-        earlier.is_human_message
-        and earlier.sent_at < {{ session_refresh_from }}
-    group by earlier.shop_id, earlier.buyer_nick, earlier.account_nick
-    {%- endif %}
 ),
 
 -- human messages of each (shop, buyer) in conversation order, with the
@@ -210,27 +184,40 @@ handover_checks as (
             and start_lookups.last_human_seq = last_message.human_seq
 ),
 
-final as (
+gap_checks as (
     select
-        handover_checks.shop_id,
-        handover_checks.buyer_nick,
-        handover_checks.account_nick,
-        handover_checks.session_key,
-        handover_checks.started_at,
-        handover_checks.first_human_message_at,
-        handover_checks.last_other_agent_message_at,
-        coalesce(
-            handover_checks.last_other_agent_message_at is null
-            or {{ kefu_metrics.seconds_between(
-                'handover_checks.last_other_agent_message_at',
-                'handover_checks.started_at') }}
-            >= rulebook.tb_handover_gap_seconds,
-            false
-        ) as is_handover,
-        cast(handover_checks.started_at as date) as stat_date
+        handover_checks.*,
+        -- another account's message less than the gap before the start
+        -- (with no rule for the date, any earlier message blocks)
+        (
+            handover_checks.last_other_agent_message_at is not null
+            and not coalesce(
+                {{ kefu_metrics.seconds_between(
+                    'handover_checks.last_other_agent_message_at',
+                    'handover_checks.started_at') }}
+                >= rulebook.tb_handover_gap_seconds,
+                false
+            )
+        ) as is_blocked
     from handover_checks
     left join rulebook
         on cast(handover_checks.started_at as date) = rulebook.rule_date
+),
+
+final as (
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        session_key,
+        started_at,
+        first_human_message_at,
+        cast(started_at as date) as stat_date,
+        case
+            when is_blocked then last_other_agent_message_at
+        end as last_other_agent_message_at,
+        not is_blocked as is_handover
+    from gap_checks
 )
 
 select * from final
