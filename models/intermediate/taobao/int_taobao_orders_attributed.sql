@@ -27,6 +27,9 @@
     message was seen when it was stored) and replaces its row by key. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_orders() }}
+{%- if is_incremental() %}
+{%- set first_touched = kefu_metrics.first_touched_date('taobao') %}
+{%- endif %}
 
 with all_session_messages as (
     select * from {{ ref('int_taobao_session_messages') }}
@@ -76,7 +79,7 @@ aftersale_pending_orders as (
         and (
             aftersale_message_at is null
             or cast(aftersale_message_at as date)
-            >= {{ kefu_metrics.first_touched_date('taobao') }}
+            >= {{ first_touched }}
         )
 ),
 {%- endif %}
@@ -120,7 +123,7 @@ read_windows as (
         shop_id,
         buyer_nick,
         0 as has_orders,
-        cast({{ kefu_metrics.first_touched_date('taobao') }} as timestamp)
+        cast({{ first_touched }} as timestamp)
             as read_from
     from aftersale_pending_orders
     {%- endif %}
