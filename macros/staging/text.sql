@@ -9,6 +9,24 @@
         ' ' || chr(9) || chr(10) || chr(13) || chr(12288)), '')
 {%- endmacro %}
 
+{#- DuckDB: trim with a character list costs about 4x a plain pass over the
+    text; most values have nothing to trim, so trim only those whose first
+    or last character is one of the five (same result: a value that does
+    not start or end with one is its own trim). -#}
+{% macro duckdb__clean_text(expr) -%}
+    {%- set text = "cast(" ~ expr ~ " as varchar)" -%}
+    {%- set codes = [32, 9, 10, 13, 12288] -%}
+    nullif(case
+        when ord({{ text }}) in ({{ codes | join(', ') }})
+            {%- for code in codes %}
+            or suffix({{ text }}, chr({{ code }}))
+            {%- endfor %}
+            then trim({{ text }},
+                ' ' || chr(9) || chr(10) || chr(13) || chr(12288))
+        else {{ text }}
+    end, '')
+{%- endmacro %}
+
 {% macro spark__clean_text(expr) -%}
     nullif(regexp_replace(cast({{ expr }} as string),
         '^[ \\t\\r\\n\\u3000]+|[ \\t\\r\\n\\u3000]+$', ''), '')
