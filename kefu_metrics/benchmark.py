@@ -13,8 +13,10 @@
 3. the floor: one hand-written DuckDB query over the same raw Parquet that
    pairs every buyer round with its reply on all three platforms;
 4. copy the new day into <work>/raw and `dbt run` again: the incremental
-   refresh (a plain second run while the models are not incremental yet);
-5. a final block of figures (Markdown table) and optionally a JSON file.
+   refresh;
+5. `dbt run` once more with nothing new: the refresh's cost whatever the
+   data (dbt start-up, every model's bookkeeping and refresh-date queries);
+6. a final block of figures (Markdown table) and optionally a JSON file.
 
 Peak memory is `ru_maxrss` of each child process as returned by os.wait4:
 the largest resident set of that process or of any descendant it waited for.
@@ -397,10 +399,16 @@ def print_figures(figures: dict[str, object]) -> None:
             fmt(figures["incremental_dbt_elapsed_seconds"]),
         ),
         ("incremental peak RSS MB", fmt(figures["incremental_peak_rss_mb"], 0)),
+        ("refresh with no new data (dbt run) s", fmt(figures["no_data_seconds"])),
+        (
+            "refresh with no new data, dbt-reported s",
+            fmt(figures["no_data_dbt_elapsed_seconds"]),
+        ),
         ("floor query s", fmt(figures["floor_seconds"])),
         ("floor peak RSS MB", fmt(figures["floor_peak_rss_mb"], 0)),
         ("incremental / full", fmt(figures["incremental_to_full"], 2)),
         ("full / floor", fmt(figures["full_to_floor"], 1)),
+        ("refresh with no new data / full", fmt(figures["no_data_to_full"], 2)),
     ]
     raw_rows: dict[str, dict[str, int]] = figures["raw_rows"]  # type: ignore[assignment]
     rows += [
@@ -509,9 +517,14 @@ def main(argv: list[str] | None = None) -> int:
     copy_new_day(new_day, raw)
     incremental = run_dbt("dbt_incremental", ["run"], work, env)
     incremental_runs, incremental_dbt_seconds = model_runs(work, "incremental")
+    # the same refresh once more with nothing new: what a refresh costs
+    # whatever the data (dbt start-up and every model's bookkeeping)
+    no_data = run_dbt("dbt_no_data", ["run"], work, env)
+    _, no_data_dbt_seconds = model_runs(work, "no_data")
 
     full_s = full.seconds if full.ok else None
     incremental_s = incremental.seconds if incremental.ok else None
+    no_data_s = no_data.seconds if no_data.ok else None
     floor_s: float | None = floor_result.get("seconds")
     figures: dict[str, object] = {
         "messages": messages,
@@ -530,11 +543,15 @@ def main(argv: list[str] | None = None) -> int:
         "incremental_dbt_elapsed_seconds": incremental_dbt_seconds,
         "incremental_peak_rss_mb": incremental.peak_rss_mb,
         "incremental_ok": incremental.ok,
+        "no_data_seconds": no_data_s,
+        "no_data_dbt_elapsed_seconds": no_data_dbt_seconds,
+        "no_data_ok": no_data.ok,
         "floor_seconds": floor_s,
         "floor_peak_rss_mb": floor.peak_rss_mb if floor.ok else None,
         "floor_rounds": floor_result.get("rounds"),
         "incremental_to_full": ratio(incremental_s, full_s),
         "full_to_floor": ratio(full_s, floor_s),
+        "no_data_to_full": ratio(no_data_s, full_s),
         "slowest_models_full": [vars(r) for r in full_runs[: args.top]],
         "slowest_models_incremental": [vars(r) for r in incremental_runs[: args.top]],
     }
@@ -554,7 +571,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / name, ignore_errors=True)
         for name in ("kefu.duckdb", "kefu.duckdb.wal", "floor.duckdb"):
             (work / name).unlink(missing_ok=True)
-    return 0 if seed.ok and full.ok and incremental.ok and floor.ok else 1
+    steps = (seed, full, incremental, no_data, floor)
+    return 0 if all(step.ok for step in steps) else 1
 
 
 if __name__ == "__main__":
