@@ -4,9 +4,22 @@
     {{ return(adapter.dispatch('clean_text', 'kefu_metrics')(expr)) }}
 {%- endmacro %}
 
+{#- The code points trimmed (SPEC 7), and them as one SQL string. -#}
+{% macro trimmed_code_points() -%}
+    {{ return([32, 9, 10, 13, 12288]) }}
+{%- endmacro %}
+
+{% macro trimmed_characters() -%}
+    {%- set parts = [] -%}
+    {%- for code in kefu_metrics.trimmed_code_points() -%}
+        {%- do parts.append('chr(' ~ code ~ ')') -%}
+    {%- endfor -%}
+    {{ parts | join(' || ') }}
+{%- endmacro %}
+
 {% macro default__clean_text(expr) -%}
     nullif(trim(cast({{ expr }} as varchar),
-        ' ' || chr(9) || chr(10) || chr(13) || chr(12288)), '')
+        {{ kefu_metrics.trimmed_characters() }}), '')
 {%- endmacro %}
 
 {#- DuckDB: trim with a character list costs about 4x a plain pass over the
@@ -15,14 +28,13 @@
     not start or end with one is its own trim). -#}
 {% macro duckdb__clean_text(expr) -%}
     {%- set text = "cast(" ~ expr ~ " as varchar)" -%}
-    {%- set codes = [32, 9, 10, 13, 12288] -%}
+    {%- set codes = kefu_metrics.trimmed_code_points() -%}
     nullif(case
         when ord({{ text }}) in ({{ codes | join(', ') }})
             {%- for code in codes %}
             or suffix({{ text }}, chr({{ code }}))
             {%- endfor %}
-            then trim({{ text }},
-                ' ' || chr(9) || chr(10) || chr(13) || chr(12288))
+            then trim({{ text }}, {{ kefu_metrics.trimmed_characters() }})
         else {{ text }}
     end, '')
 {%- endmacro %}
