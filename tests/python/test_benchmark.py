@@ -14,9 +14,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from kefu_metrics.benchmark import MESSAGE_TABLES
+
 REPO = Path(__file__).resolve().parents[2]
-MESSAGE_TABLES = ("jd_chat_messages", "ks_messages", "tb_chat_messages")
-TIMED_STEPS = ("seed", "full", "incremental", "no_data")
 
 
 def parquet_rows(folder: Path) -> int:
