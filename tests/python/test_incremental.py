@@ -91,20 +91,49 @@ def write_rows(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
     )
 
 
-def clean_rows(path: Path, key: str, wanted: Callable[[dict[str, str]], bool]):
-    """Rows of a generated export whose key occurs once in the file and
-    whose values need no trimming (no dirty row of the generator), that
-    satisfy `wanted`."""
+def story_rows(
+    path: Path, key: str, wanted: Callable[[dict[str, str]], bool]
+) -> list[dict[str, str]]:
+    """Records of a generated day export, each in its final state, that
+    satisfy `wanted`. The generator exports a record unfinished at midnight
+    again, finished, in the next day's file: such a record is taken in its
+    final state and removed from the next day's file, so that the test's
+    own story is its only history. Only keys that occur once per file, in
+    no other file, and need no trimming (no dirty row of the generator)."""
     rows = read_rows(path)
-    counts = Counter(row[key] for row in rows)
-    return [
-        row
-        for row in rows
-        if row[key]
-        and counts[row[key]] == 1
-        and all(v is None or v == v.strip() for v in row.values())
-        and wanted(row)
-    ]
+    next_path = path.with_name(
+        f"{dt.date.fromisoformat(path.stem) + dt.timedelta(days=1)}.parquet"
+    )
+    next_rows = read_rows(next_path)
+    repeated = {row[key]: row for row in next_rows}
+    counts = Counter(
+        row[key]
+        for file in path.parent.glob("*.parquet")
+        if file != next_path
+        for row in read_rows(file)
+    )
+    chosen = []
+    for row in rows:
+        final = repeated.get(row[key], row)
+        if (
+            row[key]
+            and counts[row[key]] == 1
+            and all(v is None or v == v.strip() for v in final.values())
+            and all(v is None or v == v.strip() for v in row.values())
+            and wanted(final)
+        ):
+            chosen.append(final)
+    return chosen
+
+
+def drop_repeats(path: Path, key: str, keys: set[str]) -> None:
+    """Remove the generator's repeat of these records from the next day's
+    file (see story_rows)."""
+    next_path = path.with_name(
+        f"{dt.date.fromisoformat(path.stem) + dt.timedelta(days=1)}.parquet"
+    )
+    rows = [row for row in read_rows(next_path) if row[key] not in keys]
+    write_rows(next_path.parent, next_path.stem, rows)
 
 
 def replace_rows(path: Path, key: str, changed: dict[str, dict[str, str]]) -> None:
@@ -143,10 +172,12 @@ def export_earlier_states(raw: Path) -> RecordStory:
         final_rows, earlier_rows = [], []
         for date in days[platform]:
             path = raw / table / f"{date}.parquet"
-            rows = clean_rows(path, key, wanted)
+            rows = story_rows(path, key, wanted)
             chosen, same = rows[:count], rows[count : count + identical]
+            assert len(same) == identical, (table, date)
             changed = {row[key]: {**row, **earlier(row)} for row in chosen}
-            replace_rows(path, key, changed)
+            replace_rows(path, key, changed | {row[key]: row for row in same})
+            drop_repeats(path, key, {row[key] for row in chosen + same})
             final_rows += chosen + same  # same: an identical re-export
             earlier_rows += list(changed.values())
         next_exports[table] = final_rows
@@ -171,14 +202,15 @@ def export_earlier_states(raw: Path) -> RecordStory:
     # orders not yet paid (paid later), or paid and not yet received
     progress(
         "tb_orders", "taobao", "order_id",
-        lambda row: bool(row["paid_at"] and row["received_at"]),
+        lambda row: bool(row["paid_at"]),
         lambda row: {"paid_at": None, "received_at": None},
         3,
     )  # fmt: skip
     # the order-state chain unpaid -> paid -> received: run 2 exports these
     # paid but not received, run 3 received
     for index, row in enumerate(next_exports["tb_orders"][:2]):
-        received.append(dict(row))
+        received_at = row["received_at"] or f"{day('taobao', DAYS - 1)} 12:00:00"
+        received.append({**row, "received_at": received_at})
         next_exports["tb_orders"][index] = {**row, "received_at": None}
     # one order exported twice, differently, in the run-2 file: rejected
     conflicting = next_exports["tb_orders"][3]["order_id"]
