@@ -125,7 +125,6 @@
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
         pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
             ~ platform ~ "', '" ~ date_column ~ "', "
             ~ (from_touched | string | lower) ~ ") }}",
