@@ -23,6 +23,8 @@
         {% if is_incremental() %}
         where stat_date >= {{ kefu_metrics.refresh_from_date('jd') }}
         {% endif %}
+    (on_schema_change comes from dbt_project.yml: append_new_columns for
+    intermediate models, fail for the contracted marts.)
     Filter a timestamp column directly (`reprocessed_only('jd', 'msg_at')`),
     not its date (`cast(msg_at as date)`): the same rows, but the engine can
     skip the storage blocks of older days only for a plain column.
