@@ -63,8 +63,8 @@ MIN_KEY_CHARS = 16
 # visibly rather than silently mixing two schemes.
 KEY_DERIVATION_PREFIX = "kefu-pseudonym-v1\x1f"
 PSEUDONYM_HEX_CHARS = 32
-INFO_SCHEMA = "kefu_serving"
-INFO_TABLE = "publish_info"
+INFO_TABLE = "kefu_publish_info"  # in the serving copy's main schema
+BUILD = "__kefu_serving_build"  # catalog name of the copy while it is built
 
 # What a column's `meta: {pii: ...}` may say, and what the serving copy does.
 PII_TREATMENTS = {
@@ -681,8 +681,9 @@ def publish(settings: Settings, out=sys.stdout) -> list[str]:
     # The working database is attached under its own name (the file's stem,
     # as dbt-duckdb named it): its views refer to their tables by that name.
     catalog = settings.working.stem
-    connection = duckdb.connect(str(temp))
+    connection = duckdb.connect()
     try:
+        connection.execute(f"attach {literal(str(temp))} as {BUILD}")
         try:
             connection.execute(
                 f"attach {literal(str(settings.working))} as {quote(catalog)} "
@@ -711,9 +712,9 @@ def publish(settings: Settings, out=sys.stdout) -> list[str]:
         )
         schemas = sorted({mart.schema for mart in marts})
         for schema in schemas:
-            connection.execute(f"create schema if not exists {quote(schema)}")
+            connection.execute(f"create schema if not exists {BUILD}.{quote(schema)}")
         for mart in marts:
-            target = f"{quote(mart.schema)}.{quote(mart.relation)}"
+            target = f"{BUILD}.{quote(mart.schema)}.{quote(mart.relation)}"
             connection.execute(f"create table {target} as\n{selects[mart.name]}")
             connection.execute(
                 f"comment on table {target} is {comment(mart.description)}"
@@ -725,7 +726,8 @@ def publish(settings: Settings, out=sys.stdout) -> list[str]:
                 )
         write_info(connection, settings, manifest, marts, key_hex)
         connection.execute(f"detach {quote(catalog)}")
-        connection.execute("checkpoint")
+        connection.execute(f"checkpoint {BUILD}")
+        connection.execute(f"detach {BUILD}")
     except BaseException:
         connection.close()
         for path in (temp, wal):
@@ -762,7 +764,7 @@ def write_info(
     marts: Iterable[Mart],
     key_hex: str | None,
 ) -> None:
-    """kefu_serving.publish_info: when, from what and with which privacy."""
+    """main.kefu_publish_info: when, from what and with which privacy."""
     metadata = manifest.get("metadata") or {}
     # Which key made the pseudonyms (a hash of the key, never the key): when
     # it changes, a BI user knows that every pseudonym changed.
@@ -771,9 +773,8 @@ def write_info(
         if key_hex is None
         else hashlib.sha256(("key-id" + key_hex).encode()).hexdigest()[:12]
     )
-    connection.execute(f"create schema {INFO_SCHEMA}")
     connection.execute(
-        f"create table {INFO_SCHEMA}.{INFO_TABLE} as select "
+        f"create table {BUILD}.main.{INFO_TABLE} as select "
         "current_localtimestamp() as published_at, "
         "cast(? as varchar) as dbt_invocation_id, "
         "cast(? as varchar) as dbt_generated_at, "
@@ -835,6 +836,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="publish even though dbt's last run (run_results.json) failed",
     )
+    parser.add_argument(
+        "--check-lock",
+        action="store_true",
+        help="only check that no other program holds the working database "
+        "(one line and exit 3 if one does)",
+    )
     args = parser.parse_args(argv)
     try:
         settings = settings_from_env(
@@ -843,6 +850,13 @@ def main(argv: list[str] | None = None) -> int:
             target=resolve(args.target_path) if args.target_path else None,
             force=args.force,
         )
+        if args.check_lock:
+            try:
+                check_working_unlocked(settings.working, settings.serving)
+            except PublishError as error:
+                print(f"[kefu] {error}", file=sys.stderr, flush=True)
+                return 3
+            return 0
         publish(settings)
     except PublishError as error:
         print(f"[publish] {error}", file=sys.stderr, flush=True)
