@@ -14,5 +14,7 @@ mkdir -p data
 echo "[demo] generating demo data into $KEFU_RAW_DIR"
 .venv/bin/python -m kefu_metrics.demo --out "$KEFU_RAW_DIR" --clean "$@"
 echo "[demo] dbt build (DuckDB: ${KEFU_DUCKDB_PATH:-data/kefu_metrics.duckdb}), then publish the serving copy"
-.venv/bin/python -m kefu_metrics.refresh --quiet --fail-fast
+# --full-refresh: the generator rewrote every raw file (--clean), and an
+# incremental run only picks up new file names.
+.venv/bin/python -m kefu_metrics.refresh --quiet --fail-fast --full-refresh
 .venv/bin/python -m kefu_metrics.summary
