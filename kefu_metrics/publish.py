@@ -199,8 +199,7 @@ def lock_message(error: BaseException, serving: Path | None = None) -> str | Non
     )
     return (
         f"{found['path']} is locked by {who}: the working database belongs to "
-        f"dbt; close that program (kill {holder['pid'] if holder else '<pid>'}"
-        f" if it is stuck) and run again. {advice}."
+        f"dbt, close it in that program and run again; {advice}."
     )
 
 
@@ -681,7 +680,15 @@ def publish(settings: Settings, out=sys.stdout) -> list[str]:
     # The working database is attached under its own name (the file's stem,
     # as dbt-duckdb named it): its views refer to their tables by that name.
     catalog = settings.working.stem
-    connection = duckdb.connect()
+    # In memory; large marts spill where the build spills (profiles.yml).
+    connection = duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("KEFU_DUCKDB_MEMORY_LIMIT") or "16GB",
+            "temp_directory": str(
+                resolve(os.environ.get("KEFU_DUCKDB_TEMP_DIR") or "data/duckdb_tmp")
+            ),
+        }
+    )
     try:
         connection.execute(f"attach {literal(str(temp))} as {BUILD}")
         try:

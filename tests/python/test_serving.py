@@ -577,3 +577,21 @@ def test_declared_buyer_column_gets_pseudonyms_from_a_private_key_file(
     key_file.chmod(0o644)
     result = run_module("kefu_metrics.publish", [], env)
     assert result.returncode == 2 and "chmod 600" in result.stderr
+
+
+def test_a_write_ahead_log_left_on_the_serving_copy_is_moved_aside(
+    tmp_path: Path,
+) -> None:
+    """DuckDB would replay a WAL someone left beside the serving file into the
+    newly published one."""
+    env = fake_project(tmp_path, {"pii": "none"})
+    serving = tmp_path / "serving.duckdb"
+    assert run_module("kefu_metrics.publish", [], env).returncode == 0
+    wal = tmp_path / "serving.duckdb.wal"
+    wal.write_bytes(b"left by a program that wrote to the serving copy")
+    result = run_module("kefu_metrics.publish", [], env)
+    assert result.returncode == 0, result.stderr
+    assert not wal.exists()
+    assert [p.name for p in tmp_path.glob("serving.duckdb.wal.discarded-*")]
+    assert "moved aside" in result.stdout
+    assert fetch(serving, "select count(*) from marts.new_mart") == [(3,)]
