@@ -659,6 +659,11 @@ def serving_note(column: Column, settings: Settings) -> str | None:
 def publish(settings: Settings, out=sys.stdout) -> list[str]:
     """Publish every mart; return their names. Raises PublishError."""
     started = time.monotonic()
+    if os.environ.get("KEFU_TARGET", "duckdb") != "duckdb":
+        raise PublishError(
+            "the serving copy is made from the DuckDB working database; "
+            f"KEFU_TARGET={os.environ['KEFU_TARGET']} builds elsewhere"
+        )
     if not settings.working.exists():
         raise PublishError(
             f"no working database at {settings.working}: run dbt build first"

@@ -48,9 +48,11 @@ def target_path(dbt_args: list[str]) -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     dbt_args = list(sys.argv[1:] if argv is None else argv)
+    duckdb_target = os.environ.get("KEFU_TARGET", "duckdb") == "duckdb"
     try:
         settings = settings_from_env(target=target_path(dbt_args))
-        check_working_unlocked(settings.working, settings.serving)
+        if duckdb_target:
+            check_working_unlocked(settings.working, settings.serving)
     except PublishError as error:
         print(f"[refresh] {error}", file=sys.stderr, flush=True)
         return LOCKED_EXIT
@@ -84,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         return returncode
+    if not duckdb_target:
+        print(
+            "[refresh] KEFU_TARGET is not duckdb: no serving copy published (it "
+            "is made from the DuckDB working database)",
+            flush=True,
+        )
+        return 0
     try:
         publish(settings)
     except PublishError as error:
