@@ -19,6 +19,7 @@ if __package__ in (None, ""):  # run as a script by `streamlit run`
 import pandas as pd  # noqa: E402
 import plotly.graph_objects as go  # noqa: E402
 import streamlit as st  # noqa: E402
+from pandas.io.formats.style import Styler  # noqa: E402
 
 from kefu_metrics.dashboard import headline as hl  # noqa: E402
 from kefu_metrics.dashboard import metrics as m  # noqa: E402
@@ -44,6 +45,8 @@ PAGES = ("overview", "jd", "kuaishou", "taobao", "quality")
 ALL = "__all__"
 DEFAULT_DAYS = 30
 ORDER_LIMIT = 500
+STALE_DAYS = 2  # as the sources' freshness warning (dbt source freshness)
+FLAG_STYLE = "background-color: #fde0dc; color: #a50e0e"
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,9 +66,11 @@ def show_table(
     rates: tuple[str, ...] = (),
     seconds: tuple[str, ...] = (),
     key: str | None = None,
+    flagged: pd.Series | None = None,
 ) -> None:
     """A table with Chinese headers (or the mart column names in English),
-    rates shown as percentages and waits in seconds; values stay numbers."""
+    rates shown as percentages and waits in seconds; values stay numbers.
+    Rows where `flagged` is true (below target, stale) are shaded red."""
     rate_columns = set(rates) | {i.key for i in indicators if i.kind == "rate"}
     second_columns = set(seconds) | {i.key for i in indicators if i.kind == "seconds"}
     config: dict[str, object] = {}
@@ -79,8 +84,29 @@ def show_table(
             config[label] = st.column_config.NumberColumn(label, format="percent")
         elif column in second_columns:
             config[label] = st.column_config.NumberColumn(label, format="%.1f")
+    shown: pd.DataFrame | Styler = frame.rename(columns=renamed)
+    if flagged is not None and bool(flagged.any()):
+        # a Styler shows its own text: format the numbers as the
+        # column_config would
+        marks = list(flagged.fillna(False).astype(bool))
+        formats = {}
+        for column, label in renamed.items():
+            if column in rate_columns:
+                formats[label] = "{:.1%}"
+            elif column in second_columns:
+                formats[label] = "{:.1f}"
+            elif pd.api.types.is_float_dtype(frame[column]):
+                formats[label] = "{:,.2f}"
+        shown = (
+            shown.reset_index(drop=True)
+            .style.apply(
+                lambda row: [FLAG_STYLE if marks[row.name] else ""] * len(row),
+                axis=1,
+            )
+            .format(formats, na_rep="—")
+        )
     st.dataframe(
-        frame.rename(columns=renamed),
+        shown,
         column_config=config,
         hide_index=True,
         key=key,
@@ -139,9 +165,8 @@ def metric_cards(
         if target and indicator.key in target:
             target_value, example = target[indicator.key]
             met = m.is_met(value, target_value, indicator.direction)
-            delta = (
-                f"{status_text(met, lang)} · {t(lang, 'target')} "
-                + format_value(target_value, indicator.kind, lang)
+            delta = f"{status_text(met, lang)} · {t(lang, 'target')} " + format_value(
+                target_value, indicator.kind, lang
             )
             delta_color = "normal" if met else "inverse"
             if example:
@@ -269,9 +294,7 @@ def page_overview(marts: Marts, lang: str) -> None:
             st.info(f"{t(lang, 'no_data')} · {t(lang, 'newest')}: {newest}")
             continue
         indicators = m.HEADLINE[platform]
-        totals = m.total(
-            hl.shop_daily(marts, platform, start, end), indicators
-        )
+        totals = m.total(hl.shop_daily(marts, platform, start, end), indicators)
         st.caption(t(lang, "all_shops"))
         metric_cards(totals, indicators, lang)
         table = part.assign(
@@ -299,12 +322,17 @@ def page_overview(marts: Marts, lang: str) -> None:
         table = table.rename(
             columns={"value_text": "value", "target_text": "target_value"}
         )
-        show_table(table, lang, key=f"overview_{platform}")
+        show_table(
+            table,
+            lang,
+            key=f"overview_{platform}",
+            flagged=part["is_met"].eq(False).reset_index(drop=True),
+        )
     if rows["is_target_example"].fillna(False).astype(bool).any():
         st.caption("* " + t(lang, "example_target"))
 
     st.header(t(lang, "below_target"))
-    missed = hl.below_target_rows(marts, end)
+    missed = hl.below_target_rows(marts, end, start)
     if missed.empty:
         st.success(t(lang, "below_target_none"))
         return
@@ -315,6 +343,24 @@ def page_overview(marts: Marts, lang: str) -> None:
         ],
         platform=[PLATFORM_NAMES[lang][p] for p in missed["platform"]],
         period_grain=[t(lang, f"grain_{g}") for g in missed["period_grain"]],
+        indicator_value=[
+            format_value(v, m.find_indicator(p, k).kind, lang)
+            for p, k, v in zip(
+                missed["platform"],
+                missed["indicator"],
+                missed["indicator_value"],
+                strict=True,
+            )
+        ],
+        target_value=[
+            format_value(v, m.find_indicator(p, k).kind, lang)
+            for p, k, v in zip(
+                missed["platform"],
+                missed["indicator"],
+                missed["target_value"],
+                strict=True,
+            )
+        ],
     )
     st.caption(f"≤ {end}")
     show_table(missed, lang, key="overview_missed")
@@ -349,9 +395,7 @@ def page_jd(marts: Marts, lang: str) -> None:
     st.subheader(t(lang, "trend"))
     targets = {
         k: v[0]
-        for k, v in (
-            shop_targets(marts, "jd", shop) if agent is None else {}
-        ).items()
+        for k, v in (shop_targets(marts, "jd", shop) if agent is None else {}).items()
     }
     left, right = st.columns(2)
     left.plotly_chart(
@@ -633,17 +677,10 @@ def page_quality(marts: Marts, lang: str) -> None:
             days_behind=[(newest_overall - d).days for d in fresh["newest_date"]],
             days_old=[(today - d).days for d in fresh["newest_date"]],
         )
-        fresh["stale"] = [
-            "🔴" if old > 2 else "✅" for old in fresh["days_old"]
-        ]
-        fresh = fresh.rename(
-            columns={
-                "days_behind": t(lang, "days_behind"),
-                "days_old": t(lang, "days_old"),
-                "stale": t(lang, "stale"),
-            }
-        )
-        show_table(fresh, lang, key="quality_fresh")
+        stale = fresh["days_old"] > STALE_DAYS
+        fresh["stale"] = stale
+        show_table(fresh, lang, key="quality_fresh", flagged=stale)
+        st.caption(t(lang, "stale_note").format(days=STALE_DAYS))
 
     st.subheader(t(lang, "quality_rows"))
     summary = marts.table("kefu_load_summary", order_by="source_table")
@@ -663,9 +700,7 @@ def page_quality(marts: Marts, lang: str) -> None:
     show_table(summary[main], lang, key="quality_summary")
 
     st.subheader(t(lang, "quality_rejected"))
-    reasons = [
-        c for c in summary.columns if c.endswith("_rows") and c not in main
-    ]
+    reasons = [c for c in summary.columns if c.endswith("_rows") and c not in main]
     by_reason = summary.melt(
         id_vars=["source_table"], value_vars=reasons, var_name="reject_reason",
         value_name="rows",
@@ -709,9 +744,12 @@ def page_quality(marts: Marts, lang: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="客服数据看板 kefu-metrics", layout="wide")
+    # ?lang=en&page=jd opens a page directly (links in messages, the tests)
+    asked_lang = st.query_params.get("lang", "zh")
+    asked_page = st.query_params.get("page", "overview")
     lang = st.sidebar.radio(
         "语言 / Language", LANGS, format_func=LANG_NAMES.get, horizontal=True,
-        key="lang",
+        key="lang", index=LANGS.index(asked_lang) if asked_lang in LANGS else 0,
     )  # fmt: skip
     st.title(t(lang, "title"))
     try:
@@ -727,6 +765,7 @@ def main() -> None:
         PAGES,
         format_func=lambda p: t(lang, f"page_{p}"),
         key="page",
+        index=PAGES.index(asked_page) if asked_page in PAGES else 0,
     )
     try:
         {

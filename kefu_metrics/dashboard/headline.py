@@ -116,9 +116,7 @@ def headline_rows(
                         "denominator": record[indicator.denominator],
                         "value": value,
                         "target_value": target_value,
-                        "is_target_example": bool(
-                            target["is_target_example"].iloc[0]
-                        )
+                        "is_target_example": bool(target["is_target_example"].iloc[0])
                         if len(target)
                         else None,
                         "is_met": is_met(value, target_value, indicator.direction),
@@ -127,13 +125,20 @@ def headline_rows(
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
-def below_target_rows(marts: Marts, as_of: dt.date) -> pd.DataFrame:
-    """Indicators whose latest day and latest month (on or before `as_of`)
-    miss their target, each with the date its run of misses started."""
+def below_target_rows(
+    marts: Marts, as_of: dt.date, since: dt.date | None = None
+) -> pd.DataFrame:
+    """Indicators whose latest day and latest month (starting on or before
+    `as_of`) miss their target, each with the date its run of misses
+    started. With `since`, only periods that end on or after it (a platform
+    whose data stopped before the range is not listed with old misses)."""
     health_rows = health(marts)
     frames = []
     for grain in ("day", "month"):
         missed = below_target(health_rows, grain, as_of)
+        if since is not None and not missed.empty:
+            ends = pd.to_datetime(missed["period_end_date"]).dt.date
+            missed = missed[ends >= since]
         if not missed.empty:
             frames.append(missed)
     if not frames:

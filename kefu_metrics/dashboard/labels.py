@@ -47,9 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
         "missed": "未达标",
         "no_target": "未设目标",
         "example_target": "示例目标 (请在 seeds/kefu_kpi_targets.csv 设置自己的目标)",
-        "range_value_note": (
-            "区间值 = 区间内分子之和 / 分母之和 (不是日比率的平均)。"
-        ),
+        "range_value_note": ("区间值 = 区间内分子之和 / 分母之和 (不是日比率的平均)。"),
         "headline": "核心指标",
         "below_target": "低于目标的指标",
         "below_target_none": "所有有目标的指标均达标。",
@@ -88,9 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
         "quality_superseded_missing": (
             "kefu_load_summary 尚无 superseded_rows 列 (被替换的记录)。"
         ),
-        "days_behind": "落后最新表天数",
-        "days_old": "距今天数",
-        "stale": "可能过期",
+        "stale_note": "红色: 最新数据距今超过 {days} 天, 导出可能没有按时加载。",
         "reason": "原因",
         "table": "表",
         "snapshot_title": "客服数据快报",
@@ -122,9 +118,7 @@ TEXT: dict[str, dict[str, str]] = {
         "grain_week": "week",
         "grain_month": "month",
         "source_serving": "Source: read-only serving copy",
-        "source_working": (
-            "Source: working database (read-only; no serving copy yet)"
-        ),
+        "source_working": ("Source: working database (read-only; no serving copy yet)"),
         "no_data": "No data in the selected range",
         "newest": "Newest data",
         "target": "Target",
@@ -177,9 +171,10 @@ TEXT: dict[str, dict[str, str]] = {
         "quality_superseded_missing": (
             "kefu_load_summary has no superseded_rows column yet."
         ),
-        "days_behind": "days_behind_newest_table",
-        "days_old": "days_old",
-        "stale": "stale?",
+        "stale_note": (
+            "Red: the newest data is more than {days} days old; an export "
+            "may not have been loaded."
+        ),
         "reason": "reject_reason",
         "table": "source_table",
         "snapshot_title": "Customer-service report",
@@ -289,6 +284,12 @@ COLUMN_ZH = {
     "status": "状态",
     "value": "区间值",
     "direction": "方向",
+    "numerator": "分子",
+    "denominator": "分母",
+    "dimension": "维度",
+    "stale": "可能过期",
+    "days_behind": "落后最新表天数",
+    "days_old": "距今天数",
 }
 
 
@@ -325,7 +326,7 @@ def format_value(value: object, kind: str, lang: str = "zh") -> str:
 def status_text(met: bool | None, lang: str) -> str:
     if met is None:
         return t(lang, "no_target")
-    return ("✅ " + t(lang, "met")) if met else ("🔴 " + t(lang, "missed"))
+    return t(lang, "met") if met else t(lang, "missed")
 
 
 def direction_text(direction: str, lang: str) -> str:
