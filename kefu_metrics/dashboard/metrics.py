@@ -167,7 +167,7 @@ def period_start(dates: pd.Series, grain: str) -> pd.Series:
         raise ValueError(f"grain must be one of {GRAINS}, not {grain!r}")
     stamps = pd.to_datetime(dates)
     if grain == "week":
-        stamps = stamps - pd.to_timedelta(stamps.dt.weekday, unit="D")
+        stamps = stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
     elif grain == "month":
         stamps = stamps.dt.to_period("M").dt.to_timestamp()
     return stamps.dt.date
