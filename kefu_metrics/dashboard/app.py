@@ -24,6 +24,7 @@ from pandas.io.formats.style import Styler  # noqa: E402
 from kefu_metrics.dashboard import headline as hl  # noqa: E402
 from kefu_metrics.dashboard import metrics as m  # noqa: E402
 from kefu_metrics.dashboard.data import (  # noqa: E402
+    REPO_ROOT,
     DashboardDataError,
     Marts,
     locate_database,
@@ -96,7 +97,8 @@ def show_table(
             elif column in second_columns:
                 formats[label] = "{:.1f}"
             elif pd.api.types.is_float_dtype(frame[column]):
-                formats[label] = "{:,.2f}"
+                whole = bool((frame[column].dropna() % 1 == 0).all())
+                formats[label] = "{:,.0f}" if whole else "{:,.2f}"
         shown = (
             shown.reset_index(drop=True)
             .style.apply(
@@ -759,7 +761,10 @@ def main() -> None:
         st.error(str(error))
         st.stop()
         return
-    st.sidebar.caption(f"{t(lang, 'source_' + source.kind)}: `{source.path}`")
+    shown_path = source.path
+    if shown_path.is_relative_to(REPO_ROOT):
+        shown_path = shown_path.relative_to(REPO_ROOT)
+    st.sidebar.caption(f"{t(lang, 'source_' + source.kind)}: `{shown_path}`")
     page = st.sidebar.radio(
         t(lang, "page"),
         PAGES,
