@@ -53,7 +53,7 @@ period_values as (
         'day' as period_grain,
         stat_date as period_start_date,
         stat_date as period_end_date,
-        1 as data_days,
+        cast(1 as bigint) as data_days,
         numerator,
         denominator
     from daily_values
@@ -194,7 +194,7 @@ final as (
         period_grain,
         period_start_date,
         period_end_date,
-        cast(data_days as bigint) as data_days,
+        data_days,
         numerator,
         denominator,
         indicator_value,
@@ -205,9 +205,9 @@ final as (
         case
             when not is_met then run_first_missed_date
         end as missed_since_date,
-        cast(
-            case when not is_met then run_missed_periods end as bigint
-        ) as missed_periods
+        case
+            when not is_met then run_missed_periods
+        end as missed_periods
     from run_counts
 )
 
