@@ -9,6 +9,8 @@ export DBT_PROFILES_DIR="$PWD"
 export KEFU_RAW_DIR="${KEFU_RAW_DIR:-data/raw}"
 mkdir -p data
 echo "[demo] generating demo data into $KEFU_RAW_DIR"
+# (the generator only ever writes to or cleans a folder it made itself: it
+# refuses a folder of real exports, see kefu_metrics/demo.py)
 .venv/bin/python -m kefu_metrics.demo --out "$KEFU_RAW_DIR" --clean "$@"
 echo "[demo] dbt build (DuckDB: ${KEFU_DUCKDB_PATH:-data/kefu_metrics.duckdb})"
 .venv/bin/dbt build --quiet --fail-fast
