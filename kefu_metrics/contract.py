@@ -78,6 +78,7 @@ class RawTable:
     columns: list[Column]
     description: str = ""
     may_be_empty: bool = False
+    is_record: bool = False
     model: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -147,6 +148,7 @@ def load_contract() -> dict[str, RawTable]:
                 for column in call["columns"]
             ]
             known = {"source_name", "table_name", "columns", "key_columns"}
+            known.add("is_record")
             defined[name] = RawTable(
                 name=name,
                 source=call["source_name"],
@@ -154,6 +156,7 @@ def load_contract() -> dict[str, RawTable]:
                 columns=columns,
                 description=source.get("description", ""),
                 may_be_empty=bool(meta.get("kefu_may_be_empty")),
+                is_record=bool(call.get("is_record")),
                 model=path.stem,
                 extra={k: v for k, v in call.items() if k not in known},
             )
@@ -230,6 +233,16 @@ def render_page(contract: dict[str, RawTable] | None = None) -> str:
             lines += [" ".join(table.description.split()), ""]
         key = ", ".join(f"`{name}`" for name in table.key)
         lines.append(f"Key: ({key}). Staging model: `{table.model}`.")
+        if table.is_record:
+            lines.append(
+                "A **record** table: a later export (by file name) of a key "
+                "replaces the earlier one, which is kept as superseded."
+            )
+        else:
+            lines.append(
+                "An **event** table: rows never change; rows sharing a key "
+                "with different content are rejected as conflicting."
+            )
         if table.may_be_empty:
             lines.append(
                 "This table may have no files (e.g. a shop with none): it is "

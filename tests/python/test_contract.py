@@ -38,3 +38,8 @@ def test_page_states_every_column_with_required_and_key() -> None:
     assert "| `started_at` | **required** | epoch_ms |" in page
     assert "Key: (`shop_id`, `order_id`)." in page
     assert "Key: (`evaluation_id`)." in page
+    # SPEC 1.4: the four record tables
+    records = {n for n, t in contract.load_contract().items() if t.is_record}
+    assert records == {
+        "ks_sessions", "ks_evaluations", "jd_harassment_reports", "tb_orders"
+    }  # fmt: skip
