@@ -13,5 +13,8 @@ echo "[demo] generating demo data into $KEFU_RAW_DIR"
 # refuses a folder of real exports, see kefu_metrics/demo.py)
 .venv/bin/python -m kefu_metrics.demo --out "$KEFU_RAW_DIR" --clean "$@"
 echo "[demo] dbt build (DuckDB: ${KEFU_DUCKDB_PATH:-data/kefu_metrics.duckdb})"
-.venv/bin/dbt build --quiet --fail-fast
+# --full-refresh: the generator has just rewritten every file, so an
+# incremental run on a database of an earlier demo would stop on them
+# (a file rewritten after it was loaded, macros/staging/raw_files.sql)
+.venv/bin/dbt build --quiet --fail-fast --full-refresh
 .venv/bin/python -m kefu_metrics.summary
