@@ -661,36 +661,54 @@
             select
                 source_table,
                 source_file,
-                sum(rejected_rows) as rejected_rows,
-                string_agg(
-                    reject_reason || ' ' || cast(rejected_rows as varchar)
-                    || coalesce(' (' || reject_column || ')', ''),
-                    ', ' order by rejected_rows desc
-                ) as reasons
+                reject_reason,
+                reject_column,
+                rejected_rows,
+                sum(rejected_rows) over (
+                    partition by source_table, source_file
+                ) as file_rejected_rows
             from rejected_rows
-            group by source_table, source_file
         )
 
         select
             file_rows.source_table,
             file_rows.source_file,
             file_rows.raw_rows,
-            rejected_files.rejected_rows,
-            rejected_files.rejected_rows * 1.0 / file_rows.raw_rows
+            rejected_files.file_rejected_rows,
+            rejected_files.file_rejected_rows * 1.0 / file_rows.raw_rows
                 as rejected_share,
-            rejected_files.reasons
+            rejected_files.reject_reason,
+            rejected_files.reject_column,
+            rejected_files.rejected_rows
         from file_rows
         inner join rejected_files
             on
                 file_rows.source_table = rejected_files.source_table
                 and file_rows.source_file = rejected_files.source_file
-        where rejected_files.rejected_rows > {{ warn_share }} * file_rows.raw_rows
+        where
+            rejected_files.file_rejected_rows
+            > {{ warn_share }} * file_rows.raw_rows
     {%- endset -%}
     {%- if execute -%}
+        {#- one message per file: its reasons, most frequent first -#}
+        {%- set files = {} -%}
+        {%- set order = [] -%}
         {%- for row in run_query(shares).rows -%}
+            {%- set file_key = row[0] ~ '|' ~ row[1] -%}
+            {%- if file_key not in files -%}
+                {%- do files.update({file_key: {'row': row, 'reasons': []}}) -%}
+                {%- do order.append(file_key) -%}
+            {%- endif -%}
+            {%- do files[file_key].reasons.append((row[7], row[5] ~ ' '
+                ~ row[7] ~ (' (' ~ row[6] ~ ')' if row[6] else ''))) -%}
+        {%- endfor -%}
+        {%- for file_key in order | sort -%}
+            {%- set row = files[file_key].row -%}
+            {%- set reasons = files[file_key].reasons | sort(reverse=true)
+                | map(attribute=1) | join(', ') -%}
             {%- set line = "raw file " ~ row[1] ~ " (" ~ row[0] ~ "): "
                 ~ row[3] ~ " of " ~ row[2] ~ " rows rejected ("
-                ~ (row[4] * 100) | round(1) ~ "%): " ~ row[5] -%}
+                ~ (row[4] * 100) | round(1) ~ "%): " ~ reasons -%}
             {%- if row[4] > error_share -%}
                 {{ log("[kefu] ERROR " ~ line ~ "; above kefu_reject_share_error "
                     ~ error_share ~ ". See marts.kefu_rejected_rows for the"

@@ -196,6 +196,22 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path, orders_mapping: P
     assert sorted(p.name for p in (raw / "tb_orders").iterdir()) == [target.name]
 
 
+def test_a_header_only_export_writes_a_file_with_no_rows(
+    tmp_path: Path, orders_mapping: Path
+):
+    """A day without orders is said with a file of no rows (a platform in
+    use needs a file in every table folder)."""
+    export = tmp_path / "orders_2024-11-06.csv"
+    export.write_text(ORDERS_CSV.splitlines()[0] + "\n", encoding="utf-8")
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    target = raw / "tb_orders" / "2024-11-06_orders_2024-11-06.parquet"
+    assert pq.read_table(target).num_rows == 0
+    assert pq.read_schema(target).names == load_contract()["tb_orders"].column_names
+    assert "0 rows read, 0 written" in result.stderr
+
+
 def test_every_raw_table_has_an_example_mapping_that_validates():
     contract = load_contract()
     examples = {path.stem: path for path in EXAMPLES.glob("*.yml")}
