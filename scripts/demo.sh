@@ -12,9 +12,12 @@ mkdir -p data
 # the working database.
 .venv/bin/python -m kefu_metrics.publish --check-lock
 echo "[demo] generating demo data into $KEFU_RAW_DIR"
+# (the generator only ever writes to or cleans a folder it made itself: it
+# refuses a folder of real exports, see kefu_metrics/demo.py)
 .venv/bin/python -m kefu_metrics.demo --out "$KEFU_RAW_DIR" --clean "$@"
 echo "[demo] dbt build (DuckDB: ${KEFU_DUCKDB_PATH:-data/kefu_metrics.duckdb}), then publish the serving copy"
-# --full-refresh: the generator rewrote every raw file (--clean), and an
-# incremental run only picks up new file names.
+# --full-refresh: the generator has just rewritten every file, so an
+# incremental run on a database of an earlier demo would stop on them
+# (a file rewritten after it was loaded, macros/staging/raw_files.sql)
 .venv/bin/python -m kefu_metrics.refresh --quiet --fail-fast --full-refresh
 .venv/bin/python -m kefu_metrics.summary
