@@ -119,11 +119,9 @@ def test_floors_pair_rounds_on_every_platform(bench: tuple[Path, dict, str]) -> 
         assert set(rounds) == {"jd", "kuaishou", "taobao"}
         for platform in rounds.values():
             assert 0 < platform["answered"] <= platform["rounds"]
-    # the bare floor aggregates by platform, shop and day: 3 history days,
-    # Kuaishou messages carry no shop
-    bare = figures["bare_floor_rounds"]
-    assert bare["kuaishou"]["shop_days"] <= 3
-    assert bare["jd"]["shop_days"] > 3 and bare["taobao"]["shop_days"] > 3
+    # the bare floor aggregates by platform, shop and day
+    for platform in figures["bare_floor_rounds"].values():
+        assert 0 < platform["shop_days"] <= platform["rounds"]
 
 
 def test_floors_agree_on_clean_rounds(bench: tuple[Path, dict, str]) -> None:
