@@ -109,6 +109,9 @@
 {%- set timestamp_columns = columns
     | selectattr('kind', 'in', ['timestamp', 'epoch_ms']) | list -%}
 
+{#- the raw rows to load, read by three passes below; the macro is
+    called once (it lists and checks the folder, and adds a post-hook) -#}
+{%- set raw_rows = kefu_metrics.unseen_raw_files(src, table_name, columns) -%}
 {%- set key_list = 'key__' ~ key_columns | join(', key__') -%}
 {%- set repeated_key_join -%}
     {%- for key in key_columns %}
@@ -127,7 +130,7 @@ with new_keys as (
         {{ kefu_metrics.clean_text(key) }} as key__{{ key }}
         {{- "," if not loop.last }}
         {%- endfor %}
-    from {{ kefu_metrics.unseen_raw_files(src, table_name) }} as source_rows
+    from {{ raw_rows }} as source_rows
 ),
 
 {%- if is_incremental() %}
@@ -189,7 +192,7 @@ new_rows as (
         {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
         {%- endfor %}
         {{ kefu_metrics.raw_source_file() }} as source_file
-    from {{ kefu_metrics.unseen_raw_files(src, table_name) }} as source_rows
+    from {{ raw_rows }} as source_rows
 ),
 
 single_rows as (
@@ -213,7 +216,7 @@ repeated_rows as (
             as {{ column.name }},
         {%- endfor %}
         {{ kefu_metrics.raw_source_file() }} as source_file
-    from {{ kefu_metrics.unseen_raw_files(src, table_name) }} as source_rows
+    from {{ raw_rows }} as source_rows
     inner join repeated_keys
         on {{ repeated_key_join }}
 ),
@@ -633,99 +636,5 @@ select * from final
 {%- endmacro %}
 
 
-{#- The raw rows still to load: every file on a full refresh; on an
-    incremental run only the files the table has not stored yet. -#}
-{% macro unseen_raw_files(src, table_name) -%}
-    {{ return(adapter.dispatch('unseen_raw_files', 'kefu_metrics')(
-        src, table_name)) }}
-{%- endmacro %}
-
-{% macro default__unseen_raw_files(src, table_name) -%}
-    {%- if is_incremental() -%}
-    (
-        select *
-        from {{ src }}
-        where {{ kefu_metrics.raw_source_file() }} not in (
-            select distinct loaded.source_file from {{ this }} as loaded
-        )
-    )
-    {%- else -%}
-    {{ src }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- DuckDB: list the folder and read only the new files, so a daily run
-    does not scan a month of exports to find one day. (`distinct`: DuckDB
-    answers it from the column's dictionaries, 8 ms against 140 ms for the
-    3.9 M-row JD table at 10 M messages.) -#}
-{% macro duckdb__unseen_raw_files(src, table_name) -%}
-    {%- if is_incremental() and execute
-        and '__dbt__cte__' not in (src | string) -%}
-        {%- set folder = env_var('KEFU_RAW_DIR', 'data/raw') ~ '/' ~ table_name -%}
-        {%- set listed = run_query(
-            "select file from glob('" ~ folder ~ "/*.parquet') "
-            ~ "except select distinct source_file from " ~ this
-            ~ " order by 1") -%}
-        {%- set files = listed.columns[0].values() -%}
-        {%- if files | length == 0 -%}
-    (select * from {{ src }} where 1 = 0)
-        {%- else -%}
-    read_parquet([
-        {%- for file in files -%}
-        '{{ file }}'{{ ", " if not loop.last }}
-        {%- endfor -%}
-    ], filename = true, union_by_name = true)
-        {%- endif -%}
-    {%- else -%}
-    {{ kefu_metrics.default__unseen_raw_files(src, table_name) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Name of the file a raw row came from, for the rejected-rows models. -#}
-{% macro raw_source_file() -%}
-    {{ return(adapter.dispatch('raw_source_file', 'kefu_metrics')()) }}
-{%- endmacro %}
-
-{% macro default__raw_source_file() -%}
-    cast(filename as varchar)
-{%- endmacro %}
-
-{#- Spark: the file's URI without the file: scheme and %-escapes (a '+'
-    is literal in it), i.e. the path as DuckDB shows it. -#}
-{% macro spark__raw_source_file() -%}
-    url_decode(replace(
-        regexp_replace(input_file_name(), '^file:(//)?', ''), '+', '%2B'))
-{%- endmacro %}
-
-
-{#- Fail early, naming the table and the columns, when a raw export lacks
-    a contract column (a silent NULL column would reject every row). -#}
-{% macro assert_raw_columns(relation, table_name, columns) %}
-    {#- Unit tests replace the source with an inline fixture CTE: nothing
-        to introspect there. -#}
-    {%- if execute and '__dbt__cte__' not in (relation | string) -%}
-        {%- set found = [] -%}
-        {%- for column in kefu_metrics.raw_columns(relation) -%}
-            {%- do found.append(column | lower) -%}
-        {%- endfor -%}
-        {%- set missing = [] -%}
-        {%- for column in columns -%}
-            {%- if column.name | lower not in found -%}
-                {%- do missing.append(column.name) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if missing -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table '" ~ table_name ~ "' (" ~ relation ~ ") is missing "
-                ~ "column(s): " ~ missing | join(', ')
-                ~ ". Expected columns (SPEC 1): "
-                ~ columns | map(attribute='name') | join(', ')
-                ~ ". Found: " ~ found | join(', ')) }}
-        {%- endif -%}
-    {%- endif -%}
-{% endmacro %}
-
-{% macro raw_columns(relation) %}
-    {%- set sql = 'select * from ' ~ relation ~ ' where 1 = 0' -%}
-    {{ return(get_columns_in_query(sql)) }}
-{% endmacro %}
+{#- Raw-file discovery (unseen_raw_files, raw_source_file,
+    assert_raw_columns): macros/staging/raw_files.sql. -#}
