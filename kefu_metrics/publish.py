@@ -685,15 +685,17 @@ def publish(settings: Settings, out=sys.stdout) -> list[str]:
     # The working database is attached under its own name (the file's stem,
     # as dbt-duckdb named it): its views refer to their tables by that name.
     catalog = settings.working.stem
-    # In memory; large marts spill where the build spills (profiles.yml).
-    connection = duckdb.connect(
-        config={
-            "memory_limit": os.environ.get("KEFU_DUCKDB_MEMORY_LIMIT") or "16GB",
-            "temp_directory": str(
-                resolve(os.environ.get("KEFU_DUCKDB_TEMP_DIR") or "data/duckdb_tmp")
-            ),
-        }
-    )
+    # In memory; large marts spill where the build spills (profiles.yml),
+    # under the build's memory limit: KEFU_DUCKDB_MEMORY_LIMIT, else DuckDB's
+    # default (80% of RAM), as for dbt (macros/duckdb_memory_limit.sql).
+    config = {
+        "temp_directory": str(
+            resolve(os.environ.get("KEFU_DUCKDB_TEMP_DIR") or "data/duckdb_tmp")
+        ),
+    }
+    if os.environ.get("KEFU_DUCKDB_MEMORY_LIMIT", "").strip():
+        config["memory_limit"] = os.environ["KEFU_DUCKDB_MEMORY_LIMIT"].strip()
+    connection = duckdb.connect(config=config)
     try:
         connection.execute(f"attach {literal(str(temp))} as {BUILD}")
         try:

@@ -27,6 +27,16 @@
     earlier files: collapsed_duplicate when identical to the current version,
     else superseded.
 
+    Passes over the raw files (DuckDB reads only the columns a pass uses):
+    (1) the trimmed keys alone, to find the keys that repeat; (2) every
+    row of a key that occurs once, trimmed, parsed, checked and written in
+    one pipeline, never sorted and never held as a whole (a repeated CTE
+    of every column was materialized before: about 0.5 GB per million
+    rows, which spilled at 100 M messages); (3) the rows of the repeated
+    keys, found by their key before the other columns are trimmed, then
+    compared by the window. Each column is typed once; the checks read
+    the typed value.
+
     Stored columns: the typed columns under their output names (for every
     row, superseded ones included: NULL where the value does not parse or is
     out of range), raw__<name> (the trimmed raw text) for the non-text
@@ -99,59 +109,28 @@
 {%- set timestamp_columns = columns
     | selectattr('kind', 'in', ['timestamp', 'epoch_ms']) | list -%}
 
-with new_rows as (
-    select
-        {%- for column in columns %}
-        {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
-        {%- endfor %}
-        {{ kefu_metrics.raw_source_file() }} as source_file
-    from {{ kefu_metrics.unseen_raw_files(src, table_name, columns) }}
-        as source_rows
-),
+{#- the raw rows to load, read by three passes below; the macro is
+    called once (it lists and checks the folder, and adds a post-hook) -#}
+{%- set raw_rows = kefu_metrics.unseen_raw_files(src, table_name, columns) -%}
+{%- set key_list = 'key__' ~ key_columns | join(', key__') -%}
+{%- set repeated_key_join -%}
+    {%- for key in key_columns %}
+            {{ kefu_metrics.clean_text('source_rows.' ~ key) }}
+            = repeated_keys.key__{{ key }}
+            {%- if not loop.last %} and{% endif %}
+    {%- endfor %}
+{%- endset %}
 
--- timestamps parsed once, before the range check (parsed__<name>)
-new_rows_parsed as (
+-- The keys of the new rows, from a narrow pass over the raw files (only
+-- the key columns are read): most keys occur once, and only the rows of a
+-- key that repeats need the window that compares copies.
+with new_keys as (
     select
-        new_rows.*
-        {%- for column in timestamp_columns %},
-        {{ kefu_metrics.parsed_timestamp(column) }}
-            as parsed__{{ column.name }}
-        {%- endfor %}
-    from new_rows
-),
-
--- per row: fingerprint, typed values and the row's own step-4 check, which
--- do not depend on the other rows of its key
-new_rows_checked as (
-    select
-        {#- key columns in key order, like stored_rows_of_touched_keys:
-            the two are unioned by position -#}
         {%- for key in key_columns %}
-        {{ key }} as key__{{ key }},
+        {{ kefu_metrics.clean_text(key) }} as key__{{ key }}
+        {{- "," if not loop.last }}
         {%- endfor %}
-        source_file,
-        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
-            as row_fingerprint,
-        {%- for column in columns %}
-        {{ column.name }} as text__{{ column.name }},
-        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }},
-        {%- endfor %}
-        {%- for part in ['reason', 'column'] %}
-        case
-            {%- for kinds in check_groups %}
-            {%- for column in columns
-                if (kinds is none and column.required)
-                or (kinds is not none and column.kind in kinds) %}
-            {%- for reason, condition in kefu_metrics.column_checks(
-                column, kinds is none) %}
-            when {{ condition }}
-                then '{{ reason if part == 'reason' else column.name }}'
-            {%- endfor %}
-            {%- endfor %}
-            {%- endfor %}
-        end as row_check_{{ part }}{{ "," if part == 'reason' }}
-        {%- endfor %}
-    from new_rows_parsed
+    from {{ raw_rows }} as source_rows
 ),
 
 {%- if is_incremental() %}
@@ -175,10 +154,8 @@ stored_rows_of_touched_keys as (
         stored.row_check_column
     from {{ this }} as stored
     inner join (
-        select distinct {% for key in key_columns -%}
-            key__{{ key }}{{ ", " if not loop.last }}
-        {%- endfor %}
-        from new_rows_checked
+        select distinct {{ key_list }}
+        from new_keys
     ) as touched_keys
         on
             {%- for key_def in key_defs %}
@@ -188,44 +165,133 @@ stored_rows_of_touched_keys as (
             {%- endfor %}
 ),
 
-judged_rows as (
-    select * from new_rows_checked
+judged_keys as (
+    select {{ key_list }} from new_keys
     union all
-    select * from stored_rows_of_touched_keys
-),
-
-{%- else %}
-
-judged_rows as (
-    select * from new_rows_checked
+    select {{ key_list }} from stored_rows_of_touched_keys
 ),
 
 {%- endif %}
 
--- Most keys occur once: only rows whose key repeats need the window that
--- compares copies, so the big input is never sorted as a whole.
 repeated_keys as (
-    select
-        {%- for key in key_columns %}
-        key__{{ key }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from judged_rows
+    select {{ key_list }}
+    from {{ 'judged_keys' if is_incremental() else 'new_keys' }}
     where
         {%- for key in key_columns %}
         key__{{ key }} is not null{% if not loop.last %} and{% endif %}
         {%- endfor %}
-    group by {% for key in key_columns -%}
-        key__{{ key }}{{ ", " if not loop.last }}
-    {%- endfor %}
+    group by {{ key_list }}
     having count(*) > 1
 ),
 
-{%- set key_join -%}
-    {%- for key in key_columns %}
-            judged_rows.key__{{ key }} = repeated_keys.key__{{ key }}
+-- the new rows whose key occurs once (or is missing): judged alone, in
+-- one pass, never sorted
+new_rows as (
+    select
+        {%- for column in columns %}
+        {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.raw_source_file() }} as source_file
+    from {{ raw_rows }} as source_rows
+),
+
+single_rows as (
+    select new_rows.*
+    from new_rows
+    left join repeated_keys
+        on
+            {%- for key in key_columns %}
+            new_rows.{{ key }} = repeated_keys.key__{{ key }}
             {%- if not loop.last %} and{% endif %}
-    {%- endfor %}
-{%- endset %}
+            {%- endfor %}
+    where repeated_keys.key__{{ key_columns[0] }} is null
+),
+
+-- the new rows of a repeated key: found by their key before the other
+-- columns are trimmed
+repeated_rows as (
+    select
+        {%- for column in columns %}
+        {{ kefu_metrics.clean_text('source_rows.' ~ column.name) }}
+            as {{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.raw_source_file() }} as source_file
+    from {{ raw_rows }} as source_rows
+    inner join repeated_keys
+        on {{ repeated_key_join }}
+),
+
+{%- for part in ['single', 'repeated'] %}
+
+-- {{ part }} rows: timestamps parsed once, before the range check
+{{ part }}_parsed as (
+    select
+        {{ part }}_rows.*
+        {%- for column in timestamp_columns %},
+        {{ kefu_metrics.parsed_timestamp(column) }}
+            as parsed__{{ column.name }}
+        {%- endfor %}
+    from {{ part }}_rows
+),
+
+-- {{ part }} rows: fingerprint and typed values (NULL where the text does
+-- not parse or is out of range)
+{{ part }}_typed as (
+    select
+        {{ part }}_parsed.*,
+        {%- for column in columns if column.kind != 'text' %}
+        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
+            as row_fingerprint
+    from {{ part }}_parsed
+),
+
+-- {{ part }} rows: the row's own step-4 check, which does not depend on
+-- the other rows of its key
+{{ part }}_checked as (
+    select
+        {#- key columns in key order, like stored_rows_of_touched_keys:
+            the two are unioned by position -#}
+        {%- for key in key_columns %}
+        {{ key }} as key__{{ key }},
+        {%- endfor %}
+        source_file,
+        row_fingerprint,
+        {%- for column in columns %}
+        {{ column.name }} as text__{{ column.name }},
+        {{ column.name if column.kind == 'text'
+            else 'typed__' ~ column.name }} as typed__{{ column.name }},
+        {%- endfor %}
+        {%- for output in ['reason', 'column'] %}
+        case
+            {%- for kinds in check_groups %}
+            {%- for column in columns
+                if (kinds is none and column.required)
+                or (kinds is not none and column.kind in kinds) %}
+            {%- for reason, condition in kefu_metrics.column_checks(
+                column, kinds is none) %}
+            when {{ condition }}
+                then '{{ reason if output == 'reason' else column.name }}'
+            {%- endfor %}
+            {%- endfor %}
+            {%- endfor %}
+        end as row_check_{{ output }}{{ "," if output == 'reason' }}
+        {%- endfor %}
+    from {{ part }}_typed
+),
+{%- endfor %}
+
+-- every row of a repeated key: the new ones and, on an incremental run,
+-- the stored ones
+judged_rows as (
+    select * from repeated_checked
+    {%- if is_incremental() %}
+    union all
+    select * from stored_rows_of_touched_keys
+    {%- endif %}
+),
+
 {%- if is_record %}
 
 -- record tables (SPEC 1.4): the latest file (by name) of each repeated key
@@ -237,8 +303,6 @@ record_files as (
             partition by {{ key_partition }}
         ) as latest_file_name
     from judged_rows
-    inner join repeated_keys
-        on {{ key_join }}
 ),
 
 -- whether the latest file's rows of the key agree (current_min = max:
@@ -270,18 +334,15 @@ record_versions as (
 -- conflict, copy = an exact copy of it, superseded = an older export)
 grouped as (
     select
-        judged_rows.*,
+        single_checked.*,
         (
             {%- for key in key_columns %}
-            judged_rows.key__{{ key }} is null
+            single_checked.key__{{ key }} is null
             {%- if not loop.last %} or{% endif %}
             {%- endfor %}
         ) as is_key_missing,
         cast(null as {{ dbt.type_string() }}) as version_status
-    from judged_rows
-    left join repeated_keys
-        on {{ key_join }}
-    where repeated_keys.key__{{ key_columns[0] }} is null
+    from single_checked
 
     union all
     {%- if is_record %}
@@ -327,8 +388,6 @@ grouped as (
                 then 'copy'
         end as version_status
     from judged_rows
-    inner join repeated_keys
-        on {{ key_join }}
     {%- endif %}
 ),
 
@@ -516,9 +575,14 @@ select * from final
 
 
 {#- The step-4 checks of one column, in order: (reason, condition) pairs.
-    `missing` asks for the required-value check (the first group). -#}
+    `missing` asks for the required-value check (the first group). The
+    conditions read the cleaned text (<name>), the parsed timestamp
+    (parsed__<name>) and the typed value (typed__<name>, NULL when the
+    text does not parse or lies out of range), so no value is parsed or
+    looked up twice. -#}
 {% macro column_checks(column, missing) -%}
     {%- set name = column.name -%}
+    {%- set typed = 'typed__' ~ name -%}
     {%- if missing -%}
         {{ return([('missing_value', name ~ ' is null')]) }}
     {%- elif column.kind in ['timestamp', 'epoch_ms'] -%}
@@ -527,14 +591,12 @@ select * from final
             ('unparseable_timestamp',
                 name ~ ' is not null and ' ~ parsed ~ ' is null'),
             ('out_of_range_timestamp',
-                parsed ~ ' is not null and not '
-                ~ kefu_metrics.timestamp_in_range(column, parsed)),
+                parsed ~ ' is not null and ' ~ typed ~ ' is null'),
         ]) }}
     {%- else -%}
         {{ return([('unparseable_number' if column.kind == 'amount'
             else 'unknown_value',
-            name ~ ' is not null and '
-            ~ kefu_metrics.typed_value(column) ~ ' is null')]) }}
+            name ~ ' is not null and ' ~ typed ~ ' is null')]) }}
     {%- endif -%}
 {%- endmacro %}
 
