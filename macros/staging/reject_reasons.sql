@@ -2,7 +2,8 @@
 {% macro reject_reasons() -%}
     {{ return([
         'missing_value', 'conflicting_duplicate', 'unparseable_timestamp',
-        'unparseable_number', 'unknown_value', 'unknown_session',
+        'out_of_range_timestamp', 'unparseable_number', 'unknown_value',
+        'unknown_session',
     ]) }}
 {%- endmacro %}
 

@@ -4,26 +4,44 @@
     once, with a row_status:
       kept                 -> the staging view (typed, trimmed, enums lowered)
       collapsed_duplicate  -> an exact copy of a kept/rejected row of its key
+      superseded           -> (record tables) an older export of a record
+                              whose latest export differs; neither staged
+                              nor rejected, kept to show the record's history
       rejected             -> the rejected-rows view, with one reason
     Order of checks (SPEC 7): trim; key column empty -> missing_value; rows
-    sharing a key that differ in any trimmed column -> every row of the key
-    conflicting_duplicate, identical ones kept once; then for the survivor:
-    required column empty -> missing_value, bad timestamp ->
-    unparseable_timestamp, bad number -> unparseable_number, bad enum ->
-    unknown_value. (Kuaishou's unknown_session check is applied by the
-    staging views, so that a late session rescues its messages.)
+    sharing a key: event tables (SPEC 1.4) -> rows that differ in any trimmed
+    column make every row of the key conflicting_duplicate, identical ones
+    are kept once; record tables -> the latest export wins (see
+    record_versions below); then for the survivor (the current version):
+    required column empty -> missing_value, per timestamp column in column
+    order unparseable_timestamp or out_of_range_timestamp, bad number ->
+    unparseable_number, bad enum -> unknown_value. (Kuaishou's
+    unknown_session check is applied by the staging views, so that a late
+    session rescues its messages.)
 
-    Stored columns: the typed columns under their output names, raw__<name>
-    (the trimmed raw text) for the non-text columns of rows that are not
-    staged (and of keys that are not text), bookkeeping columns.
+    Record tables (SPEC 1.4, is_record=true): the rows of a key are split by
+    file, ordered by file NAME (byte-wise, not the path: file_name()). The
+    latest file's rows decide: identical -> the first is the current
+    version, its copies collapsed_duplicate; different -> every row of the
+    key in that file conflicting_duplicate and no current version. Rows of
+    earlier files: collapsed_duplicate when identical to the current version,
+    else superseded.
+
+    Stored columns: the typed columns under their output names (for every
+    row, superseded ones included: NULL where the value does not parse or is
+    out of range), raw__<name> (the trimmed raw text) for the non-text
+    columns of rows that are not staged (and of keys that are not text),
+    bookkeeping columns.
 
     Incremental: the model is incremental by raw file. A run reads only the
     files it has not seen (source_file), plus the rows already stored for the
     keys those files touch, recomputes those key groups and replaces them
     (delete+insert on the key). An identical re-sent export therefore
-    collapses, and a changed one turns its key into a conflict, exactly as a
-    full refresh would. `_loaded_at` marks the rows (re)computed by a run;
-    downstream models use it to find the dates they must reprocess.
+    collapses, a changed one turns its key into a conflict (events) or a new
+    current version (records), exactly as a full refresh would, whatever
+    order the files arrive in. `_loaded_at` marks the rows (re)computed by a
+    run, every version of a re-judged record included; downstream models use
+    it to find the dates they must reprocess (old and new versions' dates).
 
     columns: list of dicts in raw column order:
       name      raw column name
@@ -32,8 +50,10 @@
       required  true when an empty value rejects the row
       values    accepted lower-case values for enum / flag ('0'/'1')
     key_columns: raw names of the key.
+    is_record: true for a record table (SPEC 1.4), false for an event table.
 -#}
-{% macro stage_raw_table(source_name, table_name, columns, key_columns) %}
+{% macro stage_raw_table(
+    source_name, table_name, columns, key_columns, is_record=false) %}
 {%- if kefu_metrics.supports_incremental_delete() %}
 {{ config(
     materialized='incremental',
@@ -55,12 +75,29 @@
 {#- (an inline partition, not a named WINDOW: Spark cannot extend one) -#}
 {%- set key_partition = 'judged_rows.key__'
     ~ key_columns | join(', judged_rows.key__') -%}
-{%- set order_checks = [
-    ('missing_value', none),
-    ('unparseable_timestamp', ['timestamp', 'epoch_ms']),
-    ('unparseable_number', ['amount']),
-    ('unknown_value', ['enum', 'flag']),
+{%- set record_partition = 'key__' ~ key_columns | join(', key__') -%}
+{#- the columns of judged_rows, in order (a record table's rows carry more
+    columns by then, and the branches of `grouped` are unioned by position) -#}
+{%- set judged_columns = [] -%}
+{%- for key in key_columns -%}
+    {%- do judged_columns.append('key__' ~ key) -%}
+{%- endfor -%}
+{%- do judged_columns.extend(['source_file', 'row_fingerprint']) -%}
+{%- for column in columns -%}
+    {%- do judged_columns.extend(
+        ['text__' ~ column.name, 'typed__' ~ column.name]) -%}
+{%- endfor -%}
+{%- do judged_columns.extend(['row_check_reason', 'row_check_column']) -%}
+{#- the step-4 checks in SPEC 7 order: groups of column kinds, inside a
+    group the columns in table order, per column its reasons in order -#}
+{%- set check_groups = [
+    none,
+    ['timestamp', 'epoch_ms'],
+    ['amount'],
+    ['enum', 'flag'],
 ] -%}
+{%- set timestamp_columns = columns
+    | selectattr('kind', 'in', ['timestamp', 'epoch_ms']) | list -%}
 
 with new_rows as (
     select
@@ -69,6 +106,17 @@ with new_rows as (
         {%- endfor %}
         {{ kefu_metrics.raw_source_file() }} as source_file
     from {{ kefu_metrics.unseen_raw_files(src, table_name) }} as source_rows
+),
+
+-- timestamps parsed once, before the range check (parsed__<name>)
+new_rows_parsed as (
+    select
+        new_rows.*
+        {%- for column in timestamp_columns %},
+        {{ kefu_metrics.parsed_timestamp(column) }}
+            as parsed__{{ column.name }}
+        {%- endfor %}
+    from new_rows
 ),
 
 -- per row: fingerprint, typed values and the row's own step-4 check, which
@@ -89,21 +137,20 @@ new_rows_checked as (
         {%- endfor %}
         {%- for part in ['reason', 'column'] %}
         case
-            {%- for reason, kinds in order_checks %}
-            {%- for column in columns %}
-            {%- set value = "'" ~ (reason if part == 'reason' else column.name) ~ "'" %}
-            {%- if kinds is none and column.required %}
-            when {{ column.name }} is null then {{ value }}
-            {%- elif kinds is not none and column.kind in kinds %}
-            when {{ column.name }} is not null
-                and {{ kefu_metrics.typed_value(column) }} is null
-                then {{ value }}
-            {%- endif %}
+            {%- for kinds in check_groups %}
+            {%- for column in columns
+                if (kinds is none and column.required)
+                or (kinds is not none and column.kind in kinds) %}
+            {%- for reason, condition in kefu_metrics.column_checks(
+                column, kinds is none) %}
+            when {{ condition }}
+                then '{{ reason if part == 'reason' else column.name }}'
+            {%- endfor %}
             {%- endfor %}
             {%- endfor %}
         end as row_check_{{ part }}{{ "," if part == 'reason' }}
         {%- endfor %}
-    from new_rows
+    from new_rows_parsed
 ),
 
 {%- if is_incremental() %}
@@ -172,6 +219,54 @@ repeated_keys as (
     having count(*) > 1
 ),
 
+{%- set key_join -%}
+    {%- for key in key_columns %}
+            judged_rows.key__{{ key }} = repeated_keys.key__{{ key }}
+            {%- if not loop.last %} and{% endif %}
+    {%- endfor %}
+{%- endset %}
+{%- if is_record %}
+
+-- record tables (SPEC 1.4): the latest file (by name) of each repeated key
+record_files as (
+    select
+        judged_rows.*,
+        {{ kefu_metrics.file_name('judged_rows.source_file') }} as file_name,
+        max({{ kefu_metrics.file_name('judged_rows.source_file') }}) over (
+            partition by {{ key_partition }}
+        ) as latest_file_name
+    from judged_rows
+    inner join repeated_keys
+        on {{ key_join }}
+),
+
+-- whether the latest file's rows of the key agree (current_min = max:
+-- then that fingerprint is the current version's), and each row's place
+-- among the copies of its file
+record_versions as (
+    select
+        record_files.*,
+        min(
+            case
+                when file_name = latest_file_name then row_fingerprint
+            end
+        ) over (partition by {{ record_partition }}) as current_min_fingerprint,
+        max(
+            case
+                when file_name = latest_file_name then row_fingerprint
+            end
+        ) over (partition by {{ record_partition }}) as current_max_fingerprint,
+        row_number() over (
+            partition by {{ record_partition }}, file_name
+            order by source_file, row_fingerprint
+        ) as file_row_number
+    from record_files
+),
+{%- endif %}
+
+-- per row: is its key missing, and its place in its key group
+-- (version_status: NULL = the row that goes through the step-4 checks,
+-- conflict, copy = an exact copy of it, superseded = an older export)
 grouped as (
     select
         judged_rows.*,
@@ -181,40 +276,59 @@ grouped as (
             {%- if not loop.last %} or{% endif %}
             {%- endfor %}
         ) as is_key_missing,
-        judged_rows.row_fingerprint as key_min_fingerprint,
-        judged_rows.row_fingerprint as key_max_fingerprint,
-        1 as key_row_number
+        cast(null as {{ dbt.type_string() }}) as version_status
     from judged_rows
     left join repeated_keys
-        on
-            {%- for key in key_columns %}
-            judged_rows.key__{{ key }} = repeated_keys.key__{{ key }}
-            {%- if not loop.last %} and{% endif %}
-            {%- endfor %}
+        on {{ key_join }}
     where repeated_keys.key__{{ key_columns[0] }} is null
 
     union all
+    {%- if is_record %}
+
+    select
+        {%- for column in judged_columns %}
+        {{ column }},
+        {%- endfor %}
+        false as is_key_missing,
+        case
+            when file_name = latest_file_name
+                then case
+                    when current_min_fingerprint <> current_max_fingerprint
+                        then 'conflict'
+                    when file_row_number > 1 then 'copy'
+                end
+            when
+                current_min_fingerprint = current_max_fingerprint
+                and row_fingerprint = current_min_fingerprint
+                then 'copy'
+            else 'superseded'
+        end as version_status
+    from record_versions
+    {%- else %}
 
     select
         judged_rows.*,
         false as is_key_missing,
-        min(judged_rows.row_fingerprint) over (
-            partition by {{ key_partition }}
-        ) as key_min_fingerprint,
-        max(judged_rows.row_fingerprint) over (
-            partition by {{ key_partition }}
-        ) as key_max_fingerprint,
-        row_number() over (
-            partition by {{ key_partition }}
-            order by judged_rows.source_file, judged_rows.row_fingerprint
-        ) as key_row_number
+        case
+            when
+                min(judged_rows.row_fingerprint) over (
+                    partition by {{ key_partition }}
+                )
+                <> max(judged_rows.row_fingerprint) over (
+                    partition by {{ key_partition }}
+                )
+                then 'conflict'
+            when
+                row_number() over (
+                    partition by {{ key_partition }}
+                    order by judged_rows.source_file, judged_rows.row_fingerprint
+                ) > 1
+                then 'copy'
+        end as version_status
     from judged_rows
     inner join repeated_keys
-        on
-            {%- for key in key_columns %}
-            judged_rows.key__{{ key }} = repeated_keys.key__{{ key }}
-            {%- if not loop.last %} and{% endif %}
-            {%- endfor %}
+        on {{ key_join }}
+    {%- endif %}
 ),
 
 checked as (
@@ -222,9 +336,8 @@ checked as (
         *,
         case
             when is_key_missing then 'missing_value'
-            when key_min_fingerprint <> key_max_fingerprint
-                then 'conflicting_duplicate'
-            when key_row_number > 1 then null
+            when version_status = 'conflict' then 'conflicting_duplicate'
+            when version_status is not null then null
             else row_check_reason
         end as check_reason,
         case
@@ -234,9 +347,9 @@ checked as (
                 case when key__{{ key }} is null then '{{ key }}' end
                 {{- ", " if not loop.last else ")" }}
                 {%- endfor %}
-            when key_min_fingerprint <> key_max_fingerprint
+            when version_status = 'conflict'
                 then '{{ key_columns | join(",") }}'
-            when key_row_number > 1 then null
+            when version_status is not null then null
             else row_check_column
         end as check_column
     from grouped
@@ -274,7 +387,8 @@ final as (
             *,
             case
                 when check_reason is not null then 'rejected'
-                when key_row_number > 1 then 'collapsed_duplicate'
+                when version_status = 'copy' then 'collapsed_duplicate'
+                when version_status = 'superseded' then 'superseded'
                 else 'kept'
             end as row_status
         from checked
@@ -308,16 +422,21 @@ select * from final
 {%- endmacro %}
 
 
-{#- The typed value of one cleaned column; NULL when it does not parse. -#}
+{#- The typed value of one cleaned column; NULL when it does not parse
+    (or, for a timestamp, lies outside the accepted range). A timestamp
+    column reads its parsed__<name> (new_rows_parsed). -#}
 {% macro typed_value(column) -%}
     {%- set name = column.name -%}
+    {%- set parsed = 'parsed__' ~ name -%}
     {%- if column.kind == 'timestamp' -%}
-        {{ kefu_metrics.parse_local_timestamp(name) }}
+        case
+            when {{ kefu_metrics.timestamp_in_range(column, parsed) }}
+                then {{ parsed }}
+        end
     {%- elif column.kind == 'epoch_ms' -%}
         case
-            when {{ kefu_metrics.regex_full_match(name, '[0-9]{1,17}') }}
-                then {{ kefu_metrics.epoch_ms_to_local(
-                    'cast(' ~ name ~ ' as bigint)') }}
+            when {{ kefu_metrics.timestamp_in_range(column, parsed) }}
+                then {{ kefu_metrics.epoch_ms_to_local(parsed) }}
         end
     {%- elif column.kind == 'amount' -%}
         case
@@ -337,6 +456,94 @@ select * from final
     {%- else -%}
         {{ name }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- A timestamp column's value as read, before the range check: a
+    timestamp (strict text, SPEC 7) or, for Kuaishou, the epoch
+    milliseconds as a number (digits only); NULL when it does not parse. -#}
+{% macro parsed_timestamp(column) -%}
+    {%- if column.kind == 'timestamp' -%}
+        {{ kefu_metrics.parse_local_timestamp(column.name) }}
+    {%- else -%}
+        case
+            when {{ kefu_metrics.regex_full_match(column.name, '[0-9]{1,17}') }}
+                then cast({{ column.name }} as bigint)
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Whether a parsed timestamp (parsed_timestamp) lies in the accepted
+    range [from, to) of local time (var kefu_accepted_timestamps, SPEC 7).
+    Epoch values are compared as numbers, before any conversion (a 17-digit
+    value would not convert). -#}
+{% macro timestamp_in_range(column, parsed) -%}
+    {%- set bounds = kefu_metrics.accepted_timestamp_bounds() -%}
+    {%- if column.kind == 'epoch_ms' -%}
+        ({{ parsed }} >= {{ bounds.from_epoch_ms }}
+            and {{ parsed }} < {{ bounds.to_epoch_ms }})
+    {%- else -%}
+        ({{ parsed }} >= cast('{{ bounds.from_text }}' as timestamp)
+            and {{ parsed }} < cast('{{ bounds.to_text }}' as timestamp))
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The accepted range of timestamps (var kefu_accepted_timestamps, local
+    time, `to` excluded): as text and as UTC epoch milliseconds. -#}
+{% macro accepted_timestamp_bounds() -%}
+    {%- set setting = var('kefu_accepted_timestamps') -%}
+    {%- set datetime = modules.datetime -%}
+    {%- set epoch = datetime.datetime(1970, 1, 1) -%}
+    {%- set offset_ms = var('kefu_local_utc_offset_hours') * 3600000 -%}
+    {%- set bounds = {} -%}
+    {%- for side in ['from', 'to'] -%}
+        {%- set text = setting[side] | string -%}
+        {%- set value = datetime.datetime.strptime(
+            text[:19] if text | length > 10 else text ~ ' 00:00:00',
+            '%Y-%m-%d %H:%M:%S') -%}
+        {%- set delta = value - epoch -%}
+        {%- do bounds.update({
+            side ~ '_text': value.strftime('%Y-%m-%d %H:%M:%S'),
+            side ~ '_epoch_ms': (delta.days * 86400 + delta.seconds) * 1000
+                - offset_ms,
+        }) -%}
+    {%- endfor -%}
+    {{ return(bounds) }}
+{%- endmacro %}
+
+
+{#- The step-4 checks of one column, in order: (reason, condition) pairs.
+    `missing` asks for the required-value check (the first group). -#}
+{% macro column_checks(column, missing) -%}
+    {%- set name = column.name -%}
+    {%- if missing -%}
+        {{ return([('missing_value', name ~ ' is null')]) }}
+    {%- elif column.kind in ['timestamp', 'epoch_ms'] -%}
+        {%- set parsed = 'parsed__' ~ name -%}
+        {{ return([
+            ('unparseable_timestamp',
+                name ~ ' is not null and ' ~ parsed ~ ' is null'),
+            ('out_of_range_timestamp',
+                parsed ~ ' is not null and not '
+                ~ kefu_metrics.timestamp_in_range(column, parsed)),
+        ]) }}
+    {%- else -%}
+        {{ return([('unparseable_number' if column.kind == 'amount'
+            else 'unknown_value',
+            name ~ ' is not null and '
+            ~ kefu_metrics.typed_value(column) ~ ' is null')]) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The file name of a source file path (after the last / or \\): record
+    versions are ordered by it (SPEC 1.4), byte-wise. -#}
+{% macro file_name(path_expr) -%}
+    regexp_replace(
+        replace({{ path_expr }}, chr(92), '/'), '^.*/', ''
+    )
 {%- endmacro %}
 
 

@@ -68,7 +68,8 @@ inner join {{ model }} as later
 {% endtest %}
 
 {#- Nothing is lost in staging: raw rows = staged + rejected + collapsed
-    exact duplicates, counted from three different relations. -#}
+    exact duplicates + superseded record versions (SPEC 1.4), counted from
+    three different relations. -#}
 {% test raw_rows_reconcile(model, source_relation, staged, rejected) %}
 with raw_count as (
     select count(*) as row_count from {{ source_relation }}
@@ -82,23 +83,27 @@ rejected_count as (
     select count(*) as row_count from {{ rejected }}
 ),
 
-collapsed_count as (
-    select count(*) as row_count
+set_aside_counts as (
+    select
+        count(
+            case when row_status = 'collapsed_duplicate' then 1 end
+        ) as collapsed_rows,
+        count(case when row_status = 'superseded' then 1 end) as superseded_rows
     from {{ model }}
-    where row_status = 'collapsed_duplicate'
 )
 
 select
     raw_count.row_count as raw_rows,
     staged_count.row_count as staged_rows,
     rejected_count.row_count as rejected_rows,
-    collapsed_count.row_count as collapsed_rows
+    set_aside_counts.collapsed_rows,
+    set_aside_counts.superseded_rows
 from raw_count
 cross join staged_count
 cross join rejected_count
-cross join collapsed_count
+cross join set_aside_counts
 where
     raw_count.row_count
     <> staged_count.row_count + rejected_count.row_count
-    + collapsed_count.row_count
+    + set_aside_counts.collapsed_rows + set_aside_counts.superseded_rows
 {% endtest %}

@@ -1,7 +1,8 @@
 {#- One row per raw table: how many raw rows arrived and where each went,
     counted from the staging views themselves (staged), the rejected views
-    (by reason) and the collapsed copies in the base tables.
-    raw_rows = staged_rows + rejected_rows + collapsed_duplicate_rows.
+    (by reason) and the collapsed copies and superseded record versions
+    (SPEC 1.4) in the base tables. raw_rows = staged_rows + rejected_rows +
+    collapsed_duplicate_rows + superseded_rows.
     Each relation is read once (one pass counts every reason). -#}
 {%- set tables = [
     ('jd', 'chat_messages'), ('jd', 'waiter_status_log'),
@@ -20,7 +21,10 @@ with
             count(*) as raw_rows,
             count(
                 case when row_status = 'collapsed_duplicate' then 1 end
-            ) as collapsed_duplicate_rows
+            ) as collapsed_duplicate_rows,
+            count(
+                case when row_status = 'superseded' then 1 end
+            ) as superseded_rows
         from {{ ref('base_' ~ name) }}
     ),
 
@@ -53,7 +57,8 @@ per_table as (
             {%- for reason in kefu_metrics.reject_reasons() %}
                 {{ name }}_rejected_counts.{{ reason }}_rows,
             {%- endfor %}
-            {{ name }}_base_counts.collapsed_duplicate_rows
+            {{ name }}_base_counts.collapsed_duplicate_rows,
+            {{ name }}_base_counts.superseded_rows
         from {{ name }}_base_counts
         cross join {{ name }}_staged_counts
         cross join {{ name }}_rejected_counts
@@ -70,6 +75,7 @@ final as (
         cast(staged_rows as bigint) as staged_rows,
         cast(rejected_rows as bigint) as rejected_rows,
         cast(collapsed_duplicate_rows as bigint) as collapsed_duplicate_rows,
+        cast(superseded_rows as bigint) as superseded_rows,
     {%- for reason in kefu_metrics.reject_reasons() %}
         cast({{ reason }}_rows as bigint) as {{ reason }}_rows
         {{- "," if not loop.last }}

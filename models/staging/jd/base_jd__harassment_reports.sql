@@ -1,6 +1,7 @@
 {{ kefu_metrics.stage_raw_table(
     source_name='jd',
     table_name='jd_harassment_reports',
+    is_record=true,
     key_columns=['shop_id', 'report_id'],
     columns=[
         {'name': 'report_id', 'kind': 'text', 'required': true},

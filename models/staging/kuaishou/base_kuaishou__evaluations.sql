@@ -1,6 +1,7 @@
 {{ kefu_metrics.stage_raw_table(
     source_name='kuaishou',
     table_name='ks_evaluations',
+    is_record=true,
     key_columns=['evaluation_id'],
     columns=[
         {'name': 'evaluation_id', 'kind': 'text', 'required': true},

@@ -1,6 +1,7 @@
 {{ kefu_metrics.stage_raw_table(
     source_name='kuaishou',
     table_name='ks_sessions',
+    is_record=true,
     key_columns=['session_id'],
     columns=[
         {'name': 'session_id', 'kind': 'text', 'required': true},

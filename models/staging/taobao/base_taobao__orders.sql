@@ -1,6 +1,7 @@
 {{ kefu_metrics.stage_raw_table(
     source_name='taobao',
     table_name='tb_orders',
+    is_record=true,
     key_columns=['shop_id', 'order_id'],
     columns=[
         {'name': 'order_id', 'kind': 'text', 'required': true},
