@@ -196,21 +196,6 @@
         where {{ predicate }}
 {%- endmacro %}
 
-{#- Whether the staging base tables are incremental on this target (they
-    delete+insert by key). Spark: not yet, see docs/readme/spark.md. -#}
-{% macro supports_incremental_delete() -%}
-    {{ return(adapter.dispatch(
-        'supports_incremental_delete', 'kefu_metrics')()) }}
-{%- endmacro %}
-
-{% macro default__supports_incremental_delete() -%}
-    {{ return(true) }}
-{%- endmacro %}
-
-{% macro spark__supports_incremental_delete() -%}
-    {{ return(false) }}
-{%- endmacro %}
-
 {#- Pre-hook of chat_sessions: each platform's rows from its own date. -#}
 {% macro delete_reprocessed_chat_sessions() -%}
     {%- if is_incremental() -%}

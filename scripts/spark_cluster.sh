@@ -8,9 +8,10 @@
 #   bash scripts/spark_cluster.sh status   # which processes run, the ports
 #   bash scripts/spark_cluster.sh stop     # stop all three, remove pid files
 #
-# Sized for a small machine (2 cores): about 3.5 GB of Java heap in all
-# (master and worker daemons 512 MB each, Thrift driver 1 GB, one executor
-# of 1.5 GB). State lives in KEFU_SPARK_CLUSTER_DIR (default
+# Sized for a small machine (2 cores): about 4.5 GB of Java heap in all
+# (master and worker daemons 512 MB each, Thrift driver 2 GB - it plans
+# the queries, and the largest models' plans are big -, one executor of
+# 1.5 GB). State lives in KEFU_SPARK_CLUSTER_DIR (default
 # data/spark-cluster): pid files, logs, the warehouse (table files) and the
 # Derby metastore. Each process runs in its own process group; `stop` ends
 # the group (the worker's executors included) and waits until it is gone.
@@ -27,7 +28,7 @@ WORKER_UI_PORT=${KEFU_SPARK_WORKER_UI_PORT:-0}
 WORKER_CORES=${KEFU_SPARK_WORKER_CORES:-2}
 WORKER_MEMORY=${KEFU_SPARK_WORKER_MEMORY:-2g}
 EXECUTOR_MEMORY=${KEFU_SPARK_EXECUTOR_MEMORY:-1500m}
-DRIVER_MEMORY=${KEFU_SPARK_THRIFT_DRIVER_MEMORY:-1g}
+DRIVER_MEMORY=${KEFU_SPARK_THRIFT_DRIVER_MEMORY:-2g}
 DAEMON_MEMORY=${KEFU_SPARK_DAEMON_MEMORY:-512m}
 SHUFFLE_PARTITIONS=${KEFU_SPARK_SHUFFLE_PARTITIONS:-4}
 START_TIMEOUT=${KEFU_SPARK_START_TIMEOUT:-180}

@@ -108,45 +108,62 @@
 {%- endmacro %}
 
 {#- dbt-spark's insert_overwrite statement (the root project's version is
-    used): with the config `partition_rewrite_key`, the new rows are
-    merged by key into the partitions they touch (see above); without it,
-    dbt-spark's statement. -#}
+    used). Without `partition_rewrite_key`, dbt-spark's statement. With it,
+    the new rows are merged by key into the partitions they touch (see
+    above): they are written once to a work table `<model>__dbt_batch` (the
+    model's query, often reading the table itself, runs once; referenced
+    three times as a view, it ran three times and the driver ran out of
+    memory planning it), the partitions are rewritten from it, and the
+    statement returned - the one dbt runs as the model's main statement -
+    drops the work table. -#}
 {% macro get_insert_overwrite_sql(
     source_relation, target_relation, existing_relation) %}
     {%- set key = config.get('partition_rewrite_key') -%}
+    {%- set key = [key] if key is string else key -%}
     {%- set columns = adapter.get_columns_in_relation(target_relation)
         | map(attribute='quoted') | list -%}
     {%- set partitions = config.get('partition_by') or [] -%}
     {%- set partitions = [partitions] if partitions is string
         else partitions -%}
-    {%- set key = [key] if key is string else key -%}
     {%- if key and not partitions -%}
         {{ exceptions.raise_compiler_error(
             "partition_rewrite_key needs partition_by in " ~ this) }}
-    {%- endif %}
+    {%- endif -%}
+    {%- if not key %}
     insert overwrite table {{ target_relation }}
     {%- if partitions %}
     partition ({{ partitions | join(', ') }})
     {%- endif %}
     select {{ columns | join(', ') }} from {{ source_relation }}
-    {%- if key %}
+    {%- else -%}
+    {%- set batch = target_relation.incorporate(path={
+        'identifier': target_relation.identifier ~ '__dbt_batch'}) -%}
+    {%- do run_query('drop table if exists ' ~ batch) -%}
+    {%- do run_query('create table ' ~ batch ~ ' using parquet as select '
+        ~ columns | join(', ') ~ ' from ' ~ source_relation) -%}
+    {%- set rewrite -%}
+    insert overwrite table {{ target_relation }}
+    partition ({{ partitions | join(', ') }})
+    select {{ columns | join(', ') }} from {{ batch }}
     union all
     select stored.{{ columns | join(', stored.') }}
     from {{ target_relation }} as stored
     left semi join (
-        select distinct {{ partitions | join(', ') }}
-        from {{ source_relation }}
+        select distinct {{ partitions | join(', ') }} from {{ batch }}
     ) as touched
         on
             {%- for column in partitions %}
             stored.{{ column }} <=> touched.{{ column }}
             {%- if not loop.last %} and{% endif %}
             {%- endfor %}
-    left anti join {{ source_relation }} as replacing
+    left anti join {{ batch }} as replacing
         on
             {%- for column in key %}
             stored.{{ column }} = replacing.{{ column }}
             {%- if not loop.last %} and{% endif %}
             {%- endfor %}
+    {%- endset -%}
+    {%- do run_query(rewrite) %}
+    drop table if exists {{ batch }}
     {%- endif %}
 {% endmacro %}
