@@ -114,6 +114,8 @@ start_all() {
         die "port $MASTER_PORT or $THRIFT_PORT is in use (set KEFU_SPARK_MASTER_PORT / KEFU_SPARK_THRIFT_PORT)"
     fi
     mkdir -p "$CLUSTER_DIR"/{run,logs,work,tmp,warehouse}
+    # interrupted while starting: stop what was started
+    trap 'stop_all; exit 130' INT TERM
     local dir
     dir=$(cd "$CLUSTER_DIR" && pwd)
     export SPARK_HOME=$home SPARK_LOCAL_IP=$HOST SPARK_MASTER_HOST=$HOST
@@ -154,6 +156,7 @@ start_all() {
         --hiveconf hive.server2.thrift.port="$THRIFT_PORT" \
         spark-internal
     wait_for thrift "the Thrift server to listen" port_open "$THRIFT_PORT"
+    trap - INT TERM
     say "ready: thrift://$HOST:$THRIFT_PORT (KEFU_TARGET=spark_thrift" \
         "KEFU_SPARK_THRIFT_HOST=$HOST KEFU_SPARK_THRIFT_PORT=$THRIFT_PORT)"
 }
