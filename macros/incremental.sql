@@ -23,6 +23,8 @@
         {% if is_incremental() %}
         where stat_date >= {{ kefu_metrics.refresh_from_date('jd') }}
         {% endif %}
+    (on_schema_change comes from dbt_project.yml: append_new_columns for
+    intermediate models, fail for the contracted marts.)
     Filter a timestamp column directly (`reprocessed_only('jd', 'msg_at')`),
     not its date (`cast(msg_at as date)`): the same rows, but the engine can
     skip the storage blocks of older days only for a plain column.
@@ -139,10 +141,10 @@
     new rows are merged into their partitions by key
     (`partition_rewrite_key`). partition_by must be a column (or columns)
     whose value never changes for a key: the date of a date-keyed model,
-    the source file of a raw row. -#}
+    the source file of a raw row. on_schema_change: given only where a
+    model needs its own (dbt_project.yml sets it per layer). -#}
 {% macro incremental_config(
-    partition_by, unique_key=none, pre_hook=none,
-    on_schema_change='append_new_columns') -%}
+    partition_by, unique_key=none, pre_hook=none, on_schema_change=none) -%}
     {{ return(adapter.dispatch('incremental_config', 'kefu_metrics')(
         partition_by, unique_key, pre_hook, on_schema_change)) }}
 {%- endmacro %}
@@ -153,13 +155,15 @@
         'materialized': 'incremental',
         'incremental_strategy':
             'delete+insert' if unique_key is not none else 'append',
-        'on_schema_change': on_schema_change,
     } -%}
     {%- if unique_key is not none -%}
         {%- do settings.update({'unique_key': unique_key}) -%}
     {%- endif -%}
     {%- if pre_hook is not none -%}
         {%- do settings.update({'pre_hook': pre_hook}) -%}
+    {%- endif -%}
+    {%- if on_schema_change is not none -%}
+        {%- do settings.update({'on_schema_change': on_schema_change}) -%}
     {%- endif -%}
     {{ config(settings) }}
 {%- endmacro %}
@@ -171,13 +175,15 @@
         'incremental_strategy': 'insert_overwrite',
         'file_format': 'parquet',
         'partition_by': partition_by,
-        'on_schema_change': on_schema_change,
     } -%}
     {%- if unique_key is not none -%}
         {%- do settings.update({'partition_rewrite_key': unique_key}) -%}
     {%- endif -%}
     {%- if pre_hook is not none -%}
         {%- do settings.update({'pre_hook': pre_hook}) -%}
+    {%- endif -%}
+    {%- if on_schema_change is not none -%}
+        {%- do settings.update({'on_schema_change': on_schema_change}) -%}
     {%- endif -%}
     {{ config(settings) }}
 {%- endmacro %}
