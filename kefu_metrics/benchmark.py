@@ -3,6 +3,7 @@
     python -m kefu_metrics.benchmark --messages 10000000 [--days 30]
         [--work-dir /tmp/kefu_bench] [--keep] [--skip-generate]
         [--threads 2] [--memory-limit 8GB] [--top 10] [--json PATH]
+        [--target duckdb|spark_thrift]
 
 1. generate `--messages` over `--days` with kefu_metrics.demo into
    <work>/raw, then move the last day's files to <work>/new_day (the generator
@@ -20,6 +21,15 @@
 5. `dbt run` once more with nothing new: the refresh's cost whatever the
    data (dbt start-up, every model's bookkeeping and refresh-date queries);
 6. a final block of figures (Markdown table) and optionally a JSON file.
+
+`--target spark_thrift` runs steps 2, 4 and 5 on a Spark cluster through
+its Thrift server instead (the profile's `spark_thrift` output: host and
+port from KEFU_SPARK_THRIFT_HOST / KEFU_SPARK_THRIFT_PORT; start a local one
+with `bash scripts/spark_cluster.sh start`; run the benchmark with the Spark
+venv's Python, .venv-spark/bin/python). The full build is `dbt run
+--full-refresh` there (the cluster's tables are rebuilt from scratch), and
+peak RSS is the dbt client's only: the work happens in the cluster. The
+floor stays the DuckDB query on this machine.
 
 Peak memory is `ru_maxrss` of each child process as returned by os.wait4:
 the largest resident set of that process or of any descendant it waited for.
@@ -157,7 +167,9 @@ def row_counts(folder: Path) -> dict[str, int]:
 # ----------------------------------------------------------------------- dbt
 
 
-def dbt_env(work: Path, threads: str, memory_limit: str | None) -> dict[str, str]:
+def dbt_env(
+    work: Path, threads: str, memory_limit: str | None, target: str = "duckdb"
+) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("KEFU_DUCKDB_MEMORY_LIMIT", None)
     if memory_limit:
@@ -165,7 +177,7 @@ def dbt_env(work: Path, threads: str, memory_limit: str | None) -> dict[str, str
     env.update(
         DBT_PROFILES_DIR=str(REPO_ROOT),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        KEFU_TARGET="duckdb",
+        KEFU_TARGET=target,
         KEFU_RAW_DIR=str(work / "raw"),
         KEFU_DUCKDB_PATH=str(work / "kefu.duckdb"),
         KEFU_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"),
@@ -511,6 +523,7 @@ def print_figures(figures: dict[str, object]) -> None:
     rows = [
         ("messages generated (3 message tables)", fmt(figures["messages"])),
         ("days (history + new day)", fmt(figures["days"])),
+        ("target", figures["target"]),
         ("DuckDB threads / memory_limit", figures["threads_memory"]),
         ("generation s", fmt(figures["generate_seconds"])),
         ("generation peak RSS MB", fmt(figures["generate_peak_rss_mb"], 0)),
@@ -556,6 +569,17 @@ def print_figures(figures: dict[str, object]) -> None:
         print(f"| {name:<{width}} | {value} |")
 
 
+def check_spark_stack() -> None:
+    """Fail early, saying what to install, when dbt-spark is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("dbt.adapters.spark") is None:
+        sys.exit(
+            "--target spark_thrift needs dbt-spark in this Python: run the "
+            "benchmark with .venv-spark/bin/python (bash scripts/setup.sh spark)"
+        )
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m kefu_metrics.benchmark",
@@ -585,6 +609,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--top", type=int, default=10, help="slowest models shown")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--target",
+        choices=("duckdb", "spark_thrift"),
+        default="duckdb",
+        help="profile output the dbt runs use (spark_thrift: a Spark cluster "
+        "through its Thrift server, see docs/readme/spark.md)",
+    )
     parser.add_argument("--floor-only", choices=FLOORS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.days < 2:
@@ -636,9 +667,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     messages = sum(history.get(t, 0) + fresh.get(t, 0) for t in MESSAGE_TABLES)
 
-    env = dbt_env(work, args.threads, args.memory_limit)
-    seed = run_dbt("dbt_seed", ["seed"], work, env)
-    full = run_dbt("dbt_full", ["run"], work, env)
+    env = dbt_env(work, args.threads, args.memory_limit, args.target)
+    if args.target != "duckdb":
+        check_spark_stack()
+    # DuckDB starts from a new database file; a cluster's tables are
+    # rebuilt from scratch
+    rebuild = ["--full-refresh"] if args.target != "duckdb" else []
+    seed = run_dbt("dbt_seed", ["seed", *rebuild], work, env)
+    full = run_dbt("dbt_full", ["run", *rebuild], work, env)
     full_runs, full_dbt_seconds = model_runs(work, "full")
 
     floors: dict[str, Step] = {}
@@ -681,6 +717,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, object] = {
         "messages": messages,
         "days": args.days,
+        "target": args.target,
         "new_day": held,
         "threads_memory": f"{args.threads} / {memory}",
         "raw_rows": raw_rows,

@@ -55,6 +55,39 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Spark: the files already stored as a literal list (the partition
+    values of source_file: no data read). The filter must not be a
+    subquery: Spark plans `not in (select ...)` as a join, above which
+    input_file_name() - the raw row's file - is empty, so every file would
+    look new and lose its name. A plain filter stays inside the scan. -#}
+{% macro spark__unseen_raw_files(src, table_name, columns) -%}
+    {%- if is_incremental() and execute
+        and '__dbt__cte__' not in (src | string) -%}
+        {%- set stored = run_query(
+            "select distinct source_file from " ~ this
+            ~ " where source_file is not null") -%}
+        {%- set files = stored.columns[0].values() | list -%}
+    (
+        select *
+        from {{ src }}
+        {%- if files | length > 0 %}
+        where {{ kefu_metrics.raw_source_file() }} not in (
+            {%- for file in files | sort %}
+            {{ kefu_metrics.spark_string_literal(file) }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        )
+        {%- endif %}
+    )
+    {%- else -%}
+    {{ kefu_metrics.default__unseen_raw_files(src, table_name, columns) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark_string_literal(value) -%}
+    '{{ (value | string).replace("\\", "\\\\").replace("'", "\\'") }}'
+{%- endmacro %}
+
 {#- DuckDB: list the folder, check it, and read the files to load, each
     group of files with the same Parquet schema through one read_parquet
     that turns every column into contract text. -#}

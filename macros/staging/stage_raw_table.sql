@@ -64,17 +64,15 @@
 -#}
 {% macro stage_raw_table(
     source_name, table_name, columns, key_columns, is_record=false) %}
-{%- if kefu_metrics.supports_incremental_delete() %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
+{#- DuckDB: delete+insert on the key. Spark: partitioned by the raw file
+    (a key's stored rows never move between files), the re-judged key
+    groups merged by key into the files' partitions they touch
+    (macros/spark/incremental_partitions.sql) -#}
+{{ kefu_metrics.incremental_config(
+    partition_by=['source_file'],
     unique_key=key_columns,
     on_schema_change='fail',
 ) }}
-{%- else %}
-{#- Spark (no delete+insert): rebuilt in full, see macros/incremental.sql -#}
-{{ config(materialized='table') }}
-{%- endif %}
 {%- set src = source(source_name, table_name) -%}
 {%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
 {%- set key_defs = [] -%}
