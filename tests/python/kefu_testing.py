@@ -7,7 +7,9 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -51,6 +53,15 @@ def run_dbt(
             + result.stderr[-3000:]
         )
     return result
+
+
+def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on a built DuckDB file, opened read-only."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
 
 
 def generate_demo(out: Path, *args: str) -> None:
