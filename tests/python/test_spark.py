@@ -66,6 +66,13 @@ MARTS = {
 }
 
 
+# A row staged by an earlier run and turned into a conflict by a later file
+# shows its stored typed values as text in raw_values (the raw text of a
+# staged row is not kept: DECISIONLOG "Staging is incremental by raw
+# file"), on DuckDB as on Spark; a full build shows the raw text.
+INCREMENTAL_DISPLAY_COLUMNS = {("kefu_rejected_rows", "raw_values")}
+
+
 def day(platform: str, offset: int) -> str:
     return (DEFAULT_START[platform] + dt.timedelta(days=offset)).isoformat()
 
@@ -271,7 +278,11 @@ def test_spark_incremental_mart_equals_duckdb_full_build(
     connection = duckdb.connect(str(builds["database"]), read_only=True)
     try:
         columns = connection.execute(f"describe marts.{mart}").fetchall()
-        kinds = {name: kind for name, kind, *_ in columns}
+        kinds = {
+            name: kind
+            for name, kind, *_ in columns
+            if (mart, name) not in INCREMENTAL_DISPLAY_COLUMNS
+        }
         names = list(kinds)
         on_duckdb = connection.execute(
             f"select {', '.join(names)} from marts.{mart}"
