@@ -9,7 +9,15 @@ table and generated day (`<date>_partNNNN.parquet` when a day is written per
 shop), every column a string, plus `tb_filter_accounts/filter_accounts.parquet`
 and `_manifest.json`: per file and per table the rows, the dirty rows injected
 by kind (see demogen/dirty.py), the cosmetic noise that must stay good rows,
-and what staging should therefore report (`expected_staging`).
+the record versions, and what staging should therefore report
+(`expected_staging`).
+
+Record tables (sessions, evaluations, harassment reports, orders) are
+exported as a shop receives them (SPEC 1.4, demogen/exports.py): a day's
+file holds its records as they stood at the midnight cut (open, unrated,
+pending, unpaid), and the next day's file repeats those in their final
+state, so the earlier row is superseded. The first day of the demo calendar
+(DEFAULT_START) repeats nothing.
 
 Every day comes from its own random stream seeded by (seed, platform, date):
 the same options give byte-identical files, and a day's files do not depend
@@ -18,7 +26,8 @@ on which other days are generated. The daily volume is `--messages / --days`
 append day N later run `--start-date <day N> --days 1` with the same daily
 volume (e.g. `--messages-per-day`). Rows of a story that crosses midnight (a
 留言 answered next morning, an order paid later, an after-sale chat days
-later) are in the file of the day the story starts.
+later) are in the file of the day the story starts (a record's final
+state also in the next day's file, see above).
 """
 
 from __future__ import annotations
@@ -40,7 +49,7 @@ import pyarrow.parquet as pq
 
 from kefu_metrics.dbt_project import REPO_ROOT
 
-from .demogen import dirty, jd, kuaishou, taobao
+from .demogen import dirty, exports, jd, kuaishou, taobao
 from .demogen.common import (
     EPOCH,
     MEAN_DAY_FACTOR,
@@ -232,8 +241,13 @@ class Writer:
         platform: str,
         day: str | None,
         part: int,
+        versions: tuple[pa.Table, pa.Table] | None = None,
     ) -> int:
-        """Inject dirty rows (own random stream per file) and write."""
+        """Inject dirty rows (own random stream per file) and write.
+
+        `versions`: record rows written as they are after the dirty ones
+        (the rows exported in their state at the cut, and the previous
+        day's records repeated in their final state)."""
         assert table.column_names == TABLES[table_name], table_name
         ymd = yyyymmdd(dt.date.fromisoformat(day)) if day else 0
         stream = (3, TABLE_NUMBER[table_name], *((part,) if part else ()))
@@ -242,6 +256,8 @@ class Writer:
         table, report = dirty.inject(
             table, dirty.RULES[table_name], self.options.dirty_share, rng, day_number
         )
+        earlier, repeated = versions or (table.slice(0, 0), table.slice(0, 0))
+        table = pa.concat_tables([table, earlier, repeated])
         folder = self.out / table_name
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, folder / file_name, compression="zstd")
@@ -254,6 +270,10 @@ class Writer:
             "dirty": report.dirty,
             "cosmetic": report.cosmetic,
             "forms": report.forms,
+            "versions": {
+                "at_cut": earlier.num_rows,
+                "repeated_final": repeated.num_rows,
+            },
         }
         return table.num_rows
 
@@ -285,30 +305,46 @@ def table_totals(files: dict[str, JsonDict]) -> dict[str, JsonDict]:
     """Per table: files, rows, injected dirty rows, and what staging should
     report for them."""
     totals: dict[str, JsonDict] = {}
+    dates: dict[str, set[str]] = {}
+    for entry in files.values():
+        dates.setdefault(entry["table"], set()).add(entry["date"])
     for entry in files.values():
         total = totals.setdefault(
             entry["table"],
-            {"files": 0, "rows": 0, "dirty": Counter(), "cosmetic": Counter()},
-        )
+            {"files": 0, "rows": 0, "dirty": Counter(), "cosmetic": Counter(),
+             "versions": Counter()},
+        )  # fmt: skip
         total["files"] += 1
         total["rows"] += entry["rows"]
         total["dirty"].update(entry["dirty"])
         total["cosmetic"].update(entry["cosmetic"])
+        versions = entry.get("versions", {})
+        total["versions"].update(versions)
+        # a repeated record supersedes its row of the day before, if present
+        if versions.get("repeated_final") and entry["date"]:
+            before = dt.date.fromisoformat(entry["date"]) - dt.timedelta(days=1)
+            if before.isoformat() in dates[entry["table"]]:
+                total["versions"]["superseded"] += versions["repeated_final"]
     for total in totals.values():
         injected: Counter[str] = total["dirty"]
         total["dirty"] = dict(injected)
         total["cosmetic"] = dict(total["cosmetic"])
+        total["versions"] = dict(total["versions"])
         rows = total["rows"]
         total["dirty_share"] = round(injected.total() / rows, 6) if rows else 0.0
-        total["expected_staging"] = expected_staging(total["dirty"])
+        total["expected_staging"] = expected_staging(
+            total["dirty"], total["versions"].get("superseded", 0)
+        )
     return dict(sorted(totals.items()))
 
 
-def expected_staging(injected: dict[str, int]) -> dict[str, int]:
+def expected_staging(injected: dict[str, int], superseded: int = 0) -> dict[str, int]:
     """What staging should report for the injected rows (SPEC 7): rows
-    rejected per reason and exact copies collapsed. Kuaishou messages and
-    evaluations of a rejected session come on top as `unknown_session`."""
+    rejected per reason and exact copies collapsed; and the record rows a
+    later export superseded (SPEC 1.4). Kuaishou messages and evaluations of
+    a rejected session come on top as `unknown_session`."""
     return {
+        "superseded": superseded,
         "collapsed_duplicate": injected.get("exact_duplicate", 0),
         "missing_value": injected.get("missing_key", 0)
         + injected.get("missing_value", 0),
@@ -324,31 +360,75 @@ def _log(options: Options, text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
+# per shop index, per record table: records to repeat in the next day's file
+Repeats = dict[int, dict[str, pa.Table]]
+
+
+def records_to_repeat(module: ModuleType, platform: str, ctx: DayContext) -> Repeats:
+    """The records of the day before `ctx` that its export showed in an
+    earlier state (generated again: each day is its own random stream)."""
+    before = ctx.day - dt.timedelta(days=1)
+    previous = DayContext(ctx.seed, platform, before, ctx.messages_per_day)
+    repeats: Repeats = {}
+    for shop in range(len(module.SHOPS)):
+        for table, data in module.generate_shop_day(previous, shop).items():
+            if table in exports.RECORD_TABLES:
+                later = exports.cut_export(table, data, before)[2]
+                repeats.setdefault(shop, {})[table] = later
+    return repeats
+
+
 def generate_day(
-    writer: Writer, module: ModuleType, platform: str, ctx: DayContext
-) -> tuple[int, int]:
-    """Write one platform-day; returns (messages, rows)."""
+    writer: Writer,
+    module: ModuleType,
+    platform: str,
+    ctx: DayContext,
+    repeats: Repeats | None = None,
+) -> tuple[int, int, Repeats]:
+    """Write one platform-day; returns (messages, rows, the records the next
+    day repeats). `repeats`: the day before's, when the caller has them."""
     day = ctx.day.isoformat()
     n_shops = len(module.SHOPS)
     chunked = ctx.expected_messages() > CHUNK_MESSAGES
+    if ctx.day <= DEFAULT_START[platform]:
+        repeats = {}  # nothing before the demo calendar (any run the same)
+    elif repeats is None:
+        repeats = records_to_repeat(module, platform, ctx)
     for table in module.TABLES:
         writer.clear_day(table, day)
     messages = rows = 0
+    next_repeats: Repeats = {}
     pending: dict[str, list[pa.Table]] = {t: [] for t in module.TABLES}
+    at_cut: dict[str, list[pa.Table]] = {t: [] for t in module.TABLES}
+    repeated: dict[str, list[pa.Table]] = {t: [] for t in module.TABLES}
     for shop in range(n_shops):
         for table, data in module.generate_shop_day(ctx, shop).items():
+            if table in exports.RECORD_TABLES:
+                data, earlier, later = exports.cut_export(table, data, ctx.day)
+                at_cut[table].append(earlier)
+                next_repeats.setdefault(shop, {})[table] = later
+                if table in repeats.get(shop, {}):
+                    repeated[table].append(repeats[shop][table])
             pending[table].append(data)
         if chunked or shop == n_shops - 1:
             part = shop + 1 if chunked else 0
             for table, chunks in pending.items():
                 data = pa.concat_tables(chunks)
+                versions = None
+                if table in exports.RECORD_TABLES:
+                    versions = (
+                        pa.concat_tables([data.slice(0, 0), *at_cut[table]]),
+                        pa.concat_tables([data.slice(0, 0), *repeated[table]]),
+                    )
                 name = f"{day}_part{part:04d}.parquet" if chunked else f"{day}.parquet"
-                written = writer.write(table, name, data, platform, day, part)
+                written = writer.write(table, name, data, platform, day, part, versions)
                 rows += written
                 if table == MESSAGE_TABLES[platform]:
                     messages += written
             pending = {t: [] for t in module.TABLES}
-    return messages, rows
+            at_cut = {t: [] for t in module.TABLES}
+            repeated = {t: [] for t in module.TABLES}
+    return messages, rows, next_repeats
 
 
 def run(options: Options) -> dict[str, object]:
@@ -363,10 +443,13 @@ def run(options: Options) -> dict[str, object]:
         first = options.start_date or DEFAULT_START[platform]
         per_day = options.daily_messages() * PLATFORM_SHARE[platform]
         t_block, m_block, r_block = time.perf_counter(), 0, 0
+        repeats: Repeats | None = None  # first day: generated again
         for i in range(options.days):
             day = first + dt.timedelta(days=i)
             ctx = DayContext(options.seed, platform, day, per_day)
-            messages, rows = generate_day(writer, module, platform, ctx)
+            messages, rows, repeats = generate_day(
+                writer, module, platform, ctx, repeats
+            )
             m_block += messages
             r_block += rows
             total_messages += messages

@@ -38,7 +38,7 @@ def summarize(database: Path) -> str:
         lines += [
             "",
             f"{'raw table':<24}{'raw':>11}{'staged':>11}"
-            f"{'rejected':>10}{'dup':>8}  rejected by reason",
+            f"{'rejected':>10}{'dup':>8}{'superseded':>11}  rejected by reason",
         ]
         has_summary = any(name == "kefu_load_summary" for (name,) in marts)
         if has_summary:
@@ -58,13 +58,15 @@ def summarize(database: Path) -> str:
                         "staged_rows",
                         "rejected_rows",
                         "collapsed_duplicate_rows",
+                        "superseded_rows",
                     }
                     and record[name]
                 )
                 lines.append(
                     f"{record['source_table']:<24}{record['raw_rows']:>11,}"
                     f"{record['staged_rows']:>11,}{record['rejected_rows']:>10,}"
-                    f"{record['collapsed_duplicate_rows']:>8,}  {reasons or '-'}"
+                    f"{record['collapsed_duplicate_rows']:>8,}"
+                    f"{record.get('superseded_rows', 0):>11,}  {reasons or '-'}"
                 )
         lines += [
             "",

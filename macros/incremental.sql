@@ -23,6 +23,8 @@
         {% if is_incremental() %}
         where stat_date >= {{ kefu_metrics.refresh_from_date('jd') }}
         {% endif %}
+    (on_schema_change comes from dbt_project.yml: append_new_columns for
+    intermediate models, fail for the contracted marts.)
     Filter a timestamp column directly (`reprocessed_only('jd', 'msg_at')`),
     not its date (`cast(msg_at as date)`): the same rows, but the engine can
     skip the storage blocks of older days only for a plain column.
@@ -125,7 +127,6 @@
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
         pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
             ~ platform ~ "', '" ~ date_column ~ "', "
             ~ (from_touched | string | lower) ~ ") }}",

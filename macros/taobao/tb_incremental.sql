@@ -75,7 +75,6 @@
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='append_new_columns',
         pre_hook="{{ kefu_metrics.tb_delete_from_session_refresh_date("
             ~ (for_mart | string | lower) ~ ") }}",
     ) }}
@@ -105,7 +104,6 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['shop_id', 'order_id'],
-        on_schema_change='append_new_columns',
         pre_hook="{{ kefu_metrics.tb_delete_reattributed_orders() }}",
     ) }}
     {%- else -%}

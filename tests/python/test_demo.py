@@ -22,6 +22,7 @@ import pytest
 from kefu_testing import RAW_COLUMNS
 
 from kefu_metrics import demo
+from kefu_metrics.demogen.exports import RECORD_TABLES
 
 # ------------------------------------------------------------ SPEC section 7
 
@@ -146,6 +147,14 @@ def rows(raw: Path, table: str) -> list[dict[str, str]]:
     return read(raw, table).to_pylist()
 
 
+def rows_with_files(raw: Path, table: str) -> list[tuple[dict[str, str], str]]:
+    return [
+        (row, path.name)
+        for path in sorted((raw / table).glob("*.parquet"))
+        for row in pq.read_table(path).to_pylist()
+    ]
+
+
 def parquet_files(raw: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(raw)): p.read_bytes() for p in sorted(raw.rglob("*.parquet"))
@@ -209,17 +218,22 @@ def test_message_volume_is_roughly_the_requested_total(
 
 def test_file_rows_belong_to_the_day_they_start(default_run: tuple[Path, dict]) -> None:
     """Rows of a day file start on that day; stories may spill into later
-    days (留言 answered next morning, paid later) but never earlier."""
-    raw, _ = default_run
+    days (留言 answered next morning, paid later) but never earlier, except
+    the records the file repeats from the day before (SPEC 1.4)."""
+    raw, manifest = default_run
     for table in ("jd_chat_messages", "ks_sessions", "tb_orders"):
         column = EVENT_TIME[table]
         for path in sorted((raw / table).glob("*.parquet")):
             day = dt.date.fromisoformat(path.name[:10])
             values = [trim(v) for v in pq.read_table(path).column(column).to_pylist()]
             times = [local_time(table, v) for v in values if valid_time(table, v)]
-            assert min(times).date() == day, path
-            first = min(t.date() for t in times)
-            assert first >= day, path
+            versions = manifest["files"][f"{table}/{path.name}"].get("versions", {})
+            repeated = versions.get("repeated_final", 0)
+            earlier = [t for t in times if t.date() < day]
+            # (a repeated story of the day before may start after midnight)
+            assert len(earlier) <= repeated, path
+            assert all(t.date() == day - dt.timedelta(days=1) for t in earlier)
+            assert min(t for t in times if t.date() >= day).date() == day, path
     # Kuaishou epoch ms is UTC: sessions of a day file start on that local day
     path = sorted((raw / "ks_sessions").glob("*.parquet"))[0]
     starts = [trim(v) for v in pq.read_table(path).column("started_at").to_pylist()]
@@ -337,12 +351,16 @@ def recount(raw: Path, table: str) -> dict[str, int]:
     found: Counter[str] = Counter()
     keys, enums = KEYS[table], ENUMS.get(table, {})
     groups: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
-    for row in rows(raw, table):
+    # a record table's key repeats across files by design (SPEC 1.4): the
+    # generator's duplicates of it are the ones inside one file
+    by_file = table in RECORD_TABLES
+    for row, file_name in rows_with_files(raw, table):
         clean = {c: trim(v) for c, v in row.items()}
         if not all(clean[k] for k in keys):
             found["missing_key"] += 1
             continue
-        groups[tuple(clean[k] for k in keys)].append(tuple(clean.values()))
+        key = tuple(clean[k] for k in keys) + ((file_name,) if by_file else ())
+        groups[key].append(tuple(clean.values()))
         if not all(clean[c] for c in REQUIRED[table]):
             found["missing_value"] += 1
         if table in EVENT_TIME and clean[EVENT_TIME[table]]:
@@ -637,3 +655,34 @@ def test_taobao_realism(default_run: tuple[Path, dict]) -> None:
         > dt.timedelta(minutes=30)
     ]
     assert len(late) > 10  # 催付: paid hours or days after an agent follow-up
+
+
+def test_records_are_repeated_in_a_later_state_the_next_day(
+    default_run: tuple[Path, dict],
+) -> None:
+    """SPEC 1.4: a day's export shows its records as they stood at midnight
+    (orders unpaid or not yet received, sessions open, reports pending);
+    the next day's file repeats them in their final state. Recounted from
+    the files: a key in two files is in two consecutive day files, the
+    later one differs and is complete."""
+    raw, manifest = default_run
+    for table, complete in (
+        ("tb_orders", "received_at"),
+        ("ks_sessions", "closed_at"),
+    ):
+        files: dict[tuple[str, ...], list[tuple[str, dict[str, str]]]] = defaultdict(
+            list
+        )
+        for row, name in rows_with_files(raw, table):
+            clean = {c: trim(v) for c, v in row.items()}
+            if all(clean[k] for k in KEYS[table]):
+                files[tuple(clean[k] for k in KEYS[table])].append((name, clean))
+        versions = [v for v in files.values() if len({n for n, _ in v}) > 1]
+        expected = manifest["tables"][table]["versions"].get("superseded", 0)
+        assert len(versions) == expected, table
+        for copies in versions:
+            (first, earlier), (second, later) = sorted(copies, key=lambda c: c[0])
+            gap = dt.date.fromisoformat(second[:10]) - dt.date.fromisoformat(first[:10])
+            assert gap == dt.timedelta(days=1)
+            assert earlier != later and not earlier[complete]
+    assert manifest["tables"]["tb_orders"]["versions"]["superseded"] > 100

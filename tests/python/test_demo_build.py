@@ -87,17 +87,22 @@ def test_raw_rows_reconcile_with_files(demo_build: dict[str, Path]) -> None:
         for row in fetch(
             demo_build["database"],
             "select source_table, raw_rows, staged_rows, rejected_rows, "
-            "collapsed_duplicate_rows from marts.kefu_load_summary",
+            "collapsed_duplicate_rows, superseded_rows "
+            "from marts.kefu_load_summary",
         )
     }
+    manifest = json.loads((demo_build["raw"] / "_manifest.json").read_text())
     for table in RAW_COLUMNS:
         file_rows = sum(
             pq.ParquetFile(path).metadata.num_rows
             for path in (demo_build["raw"] / table).glob("*.parquet")
         )
-        raw_rows, staged, rejected, collapsed = summary[table]
+        raw_rows, staged, rejected, collapsed, superseded = summary[table]
         assert raw_rows == file_rows, table
-        assert staged + rejected + collapsed == file_rows, table
+        assert staged + rejected + collapsed + superseded == file_rows, table
+        # the generator's records repeated in a later state the next day
+        versions = manifest["tables"][table].get("versions", {})
+        assert superseded == versions.get("superseded", 0), table
 
 
 def test_demo_dirty_rows_are_rejected_with_reasons(

@@ -1,29 +1,46 @@
-"""Scheduled refresh: an incremental run after a new day and late rows gives
-the same marts as a full refresh on all the data, row for row (scale issue).
+"""Scheduled refresh: incremental runs after a new day, late rows and records
+that changed after they were exported give the same marts as a full refresh
+on all the data, row for row (scale issue, contract v2).
 
-Build on days 1..N-1, append day N's files and late rows for day N-2, run
-incrementally; rebuild everything from scratch into another database; every
-mart and intermediate table must be equal (doubles compared to 6 decimals,
-since sums of doubles may differ in the last bit with the order of rows)."""
+Build on days 1..N-1 (some records exported in an earlier state: sessions
+open, invitations unrated, reports pending, orders unpaid or not received);
+run 2 appends day N's files, late rows for day N-2, a changed re-export of
+messages and the next exports of those records (closed, rated, success,
+paid; identical re-exports; one order twice in one file); run 3 brings the
+orders' next state (received), a stale re-export whose name sorts before
+every loaded file and a late file for an old day. Then everything is
+rebuilt from scratch into another database; every mart and intermediate
+table must be equal (doubles compared to 6 decimals, since sums of doubles
+may differ in the last bit with the order of rows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from kefu_testing import dbt_env, generate_demo, run_dbt
+from kefu_testing import RAW_COLUMNS, dbt_env, generate_demo, run_dbt
 
 from kefu_metrics.demo import DEFAULT_START
 
 DAYS = 9  # N - 1 days first, then day N
 PER_DAY = "1500"
 MODELS_ONLY = ["--exclude", "resource_type:test", "resource_type:unit_test"]
+PLATFORM_OF = {
+    "ks_sessions": "kuaishou",
+    "ks_evaluations": "kuaishou",
+    "jd_harassment_reports": "jd",
+    "tb_orders": "taobao",
+}
 LATE_ID_COLUMN = {
     "jd_chat_messages": "msg_id",
     "ks_messages": "msg_id",
@@ -61,6 +78,164 @@ def add_changed_reexport(raw: Path, table: str, date: str) -> None:
     )
 
 
+def read_rows(path: Path) -> list[dict[str, str]]:
+    return pq.read_table(path).to_pylist()
+
+
+def write_rows(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
+    """Rows as an export file <folder>/<name>.parquet, every column text."""
+    columns = RAW_COLUMNS[folder.name]
+    schema = pa.schema([(column, pa.string()) for column in columns])
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=schema), folder / f"{name}.parquet"
+    )
+
+
+def story_rows(
+    path: Path, key: str, wanted: Callable[[dict[str, str]], bool]
+) -> list[dict[str, str]]:
+    """Records of a generated day export, each in its final state, that
+    satisfy `wanted`. The generator exports a record unfinished at midnight
+    again, finished, in the next day's file: such a record is taken in its
+    final state and removed from the next day's file, so that the test's
+    own story is its only history. Only keys that occur once per file, in
+    no other file, and need no trimming (no dirty row of the generator)."""
+    rows = read_rows(path)
+    next_path = path.with_name(
+        f"{dt.date.fromisoformat(path.stem) + dt.timedelta(days=1)}.parquet"
+    )
+    next_rows = read_rows(next_path)
+    repeated = {row[key]: row for row in next_rows}
+    counts = Counter(
+        row[key]
+        for file in path.parent.glob("*.parquet")
+        if file != next_path
+        for row in read_rows(file)
+    )
+    chosen = []
+    for row in rows:
+        final = repeated.get(row[key], row)
+        if (
+            row[key]
+            and counts[row[key]] == 1
+            and all(v is None or v == v.strip() for v in final.values())
+            and all(v is None or v == v.strip() for v in row.values())
+            and wanted(final)
+        ):
+            chosen.append(final)
+    return chosen
+
+
+def drop_repeats(path: Path, key: str, keys: set[str]) -> None:
+    """Remove the generator's repeat of these records from the next day's
+    file (see story_rows)."""
+    next_path = path.with_name(
+        f"{dt.date.fromisoformat(path.stem) + dt.timedelta(days=1)}.parquet"
+    )
+    rows = [row for row in read_rows(next_path) if row[key] not in keys]
+    write_rows(next_path.parent, next_path.stem, rows)
+
+
+def replace_rows(path: Path, key: str, changed: dict[str, dict[str, str]]) -> None:
+    """Rewrite a generated export (the test's own data) with some rows in
+    their earlier state: what the export held when it was cut."""
+    rows = [changed.get(row[key], row) for row in read_rows(path)]
+    write_rows(path.parent, path.stem, rows)
+
+
+@dataclass
+class RecordStory:
+    """Records exported in an earlier state, and their later exports."""
+
+    # run 2: the next export of each record (table -> rows)
+    next_exports: dict[str, list[dict[str, str]]]
+    # run 3: orders received after the run-2 export that had them paid
+    received: list[dict[str, str]]
+    # the earlier states, re-sent later in a file that sorts first
+    stale: dict[str, list[dict[str, str]]]
+    # the order exported twice, differently, in one file
+    conflicting_order: str
+
+
+def export_earlier_states(raw: Path) -> RecordStory:
+    """Put records of days N-4 and N-3 into their state at the export cut
+    (rewriting the generated files before the first build) and return the
+    later exports the next runs bring."""
+    days = {platform: [day(platform, DAYS - 4), day(platform, DAYS - 3)]
+            for platform in DEFAULT_START}  # fmt: skip
+    next_exports: dict[str, list[dict[str, str]]] = {}
+    stale: dict[str, list[dict[str, str]]] = {}
+    received: list[dict[str, str]] = []
+    conflicting = ""
+
+    def progress(table, platform, key, wanted, earlier, count, identical=5):
+        final_rows, earlier_rows = [], []
+        for date in days[platform]:
+            path = raw / table / f"{date}.parquet"
+            rows = story_rows(path, key, wanted)
+            chosen, same = rows[:count], rows[count : count + identical]
+            assert len(same) == identical, (table, date)
+            changed = {row[key]: {**row, **earlier(row)} for row in chosen}
+            replace_rows(path, key, changed | {row[key]: row for row in same})
+            drop_repeats(path, key, {row[key] for row in chosen + same})
+            final_rows += chosen + same  # same: an identical re-export
+            earlier_rows += list(changed.values())
+        next_exports[table] = final_rows
+        stale[table] = earlier_rows
+
+    # sessions open at the cut (closed later), some not yet assigned
+    progress(
+        "ks_sessions", "kuaishou", "session_id",
+        lambda row: bool(row["closed_at"] and row["transferred_to_human_at"]),
+        lambda row: {"closed_at": None, "close_reason": None}
+        | ({"assigned_at": None, "assigned_agent_id": None}
+           if row["session_id"][-1] in "02468" and row["assigned_at"] else {}),
+        6,
+    )  # fmt: skip
+    # invitations not yet rated
+    progress(
+        "ks_evaluations", "kuaishou", "evaluation_id",
+        lambda row: bool(row["rating"]),
+        lambda row: {"rating": None, "rated_at": None},
+        3,
+    )  # fmt: skip
+    # orders not yet paid (paid later), or paid and not yet received
+    progress(
+        "tb_orders", "taobao", "order_id",
+        lambda row: bool(row["paid_at"]),
+        lambda row: {"paid_at": None, "received_at": None},
+        3,
+    )  # fmt: skip
+    # the order-state chain unpaid -> paid -> received: run 2 exports these
+    # paid but not received, run 3 received
+    for index, row in enumerate(next_exports["tb_orders"][:2]):
+        received_at = row["received_at"] or f"{day('taobao', DAYS - 1)} 12:00:00"
+        received.append({**row, "received_at": received_at})
+        next_exports["tb_orders"][index] = {**row, "received_at": None}
+    # one order exported twice, differently, in the run-2 file: rejected
+    conflicting = next_exports["tb_orders"][3]["order_id"]
+    next_exports["tb_orders"].append({**next_exports["tb_orders"][3], "amount": "1.00"})
+    # reports pending at the cut on real sessions of day N-3, success later
+    date = days["jd"][1]
+    messages = read_rows(raw / "jd_chat_messages" / f"{date}.parquet")
+    sessions = sorted({(m["shop_id"], m["session_id"], m["customer_pin"])
+                       for m in messages if m["sender"] == "customer"
+                       and m["session_id"] == m["session_id"].strip()})  # fmt: skip
+    reports = [
+        {"report_id": f"story-{i}", "shop_id": shop, "session_id": session,
+         "customer_pin": pin, "reported_at": f"{date} 23:30:00",
+         "result": "pending"}
+        for i, (shop, session, pin) in enumerate(sessions[:4])
+    ]  # fmt: skip
+    write_rows(raw / "jd_harassment_reports", f"{date}_reports", reports)
+    next_exports["jd_harassment_reports"] = [
+        {**report, "result": "success" if i < 3 else "rejected"}
+        for i, report in enumerate(reports)
+    ]
+    stale["jd_harassment_reports"] = reports
+    return RecordStory(next_exports, received, stale, conflicting)
+
+
 # int_taobao_orders_scoped.scoped_at: the run that took the order (design:
 # docs/design/incremental.md); every other column must be equal
 RUN_COLUMNS = ["scoped_at"]
@@ -96,11 +271,12 @@ def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     work = tmp_path_factory.mktemp("incremental")
     raw = work / "raw"
     common = ["--days", str(DAYS), "--messages-per-day", PER_DAY, "--quiet"]
     generate_demo(raw, *common)
+    story = export_earlier_states(raw)
     incremental_db = work / "incremental.duckdb"
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
@@ -125,11 +301,30 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     add_late_rows(raw, "tb_chat_messages", day("taobao", DAYS - 2))
     add_late_rows(raw, "tb_orders", day("taobao", DAYS - 2))
     add_changed_reexport(raw, "jd_chat_messages", day("jd", DAYS - 3))
+    for table, rows in story.next_exports.items():
+        platform = PLATFORM_OF[table]
+        write_rows(raw / table, f"{day(platform, DAYS - 2)}_export", rows)
+    run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
+
+    # run 3: the orders' next state; a stale re-export of the earlier states
+    # whose name sorts before every loaded file (it must not win); a late
+    # file for an old day, named before files already loaded, with a new
+    # order and an order's older state
+    taobao_day = day("taobao", DAYS - 1)
+    write_rows(raw / "tb_orders", f"{taobao_day}_export", story.received)
+    for table, rows in story.stale.items():
+        write_rows(raw / table, "0000_resent", rows)
+    late_orders = [
+        {**story.received[0], "order_id": "late-order", "paid_at": None,
+         "received_at": None},
+        {**story.received[1], "received_at": None},
+    ]  # fmt: skip
+    write_rows(raw / "tb_orders", f"{day('taobao', DAYS - 4)}_late", late_orders)
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
     full_db = work / "full.duckdb"
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, full_db), work)
-    return {"incremental": incremental_db, "full": full_db}
+    return {"incremental": incremental_db, "full": full_db, "story": story}
 
 
 def test_incremental_run_equals_full_refresh(refreshed: dict[str, Path]) -> None:
@@ -160,3 +355,85 @@ def test_incremental_run_only_recomputed_recent_days(
     for platform in DEFAULT_START:
         first_day = dt.date.fromisoformat(day(platform, 0))
         assert windows[platform] > first_day, platform
+
+
+def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("build", ["incremental", "full"])
+def test_latest_export_of_each_record_wins(refreshed: dict[str, Any], build: str):
+    """The record stories, worked by hand from SPEC 1.4: the version in the
+    file whose NAME sorts last is current, whatever run loaded it."""
+    story: RecordStory = refreshed["story"]
+    database = refreshed[build]
+    old, older = day("taobao", DAYS - 4), day("taobao", DAYS - 3)
+    chain = [row["order_id"] for row in story.received]
+    statuses = query(
+        database,
+        "select order_id, file_name, row_status from "
+        "staging.stg_taobao__orders_versions where order_id in "
+        f"('{chain[0]}', '{chain[1]}', '{story.conflicting_order}') "
+        "order by order_id, export_number, row_status",
+    )
+    exports = {
+        "resent": "0000_resent.parquet",
+        "history": f"{old}.parquet",
+        "late": f"{old}_late.parquet",
+        "paid": f"{day('taobao', DAYS - 2)}_export.parquet",
+        "received": f"{day('taobao', DAYS - 1)}_export.parquet",
+    }
+    expected = [
+        # unpaid (resent, history) -> paid -> received (the last file)
+        (chain[0], exports["resent"], "superseded"),
+        (chain[0], exports["history"], "superseded"),
+        (chain[0], exports["paid"], "superseded"),
+        (chain[0], exports["received"], "kept"),
+        # the late file, loaded last but named early, holds an older state
+        (chain[1], exports["resent"], "superseded"),
+        (chain[1], exports["history"], "superseded"),
+        (chain[1], exports["late"], "superseded"),
+        (chain[1], exports["paid"], "superseded"),
+        (chain[1], exports["received"], "kept"),
+        # two different rows in the latest file: both rejected, no fallback
+        (story.conflicting_order, exports["history"], "superseded"),
+        (story.conflicting_order, exports["paid"], "rejected"),
+        (story.conflicting_order, exports["paid"], "rejected"),
+    ]
+    assert sorted(statuses) == sorted(expected)
+    attributed = dict(
+        query(
+            database,
+            "select order_id, paid_at is not null "
+            "from marts.tb_order_attribution where order_id in "
+            f"('{chain[0]}', '{chain[1]}', '{story.conflicting_order}', "
+            "'late-order')",
+        )
+    )
+    assert attributed == {chain[0]: True, chain[1]: True, "late-order": False}
+    assert older  # both history days carry stories
+    # sessions exported open are staged closed, none stays open
+    session_ids = ", ".join(
+        f"'{row['session_id']}'" for row in story.next_exports["ks_sessions"]
+    )
+    assert query(
+        database,
+        "select count(*), count(closed_at) from staging.stg_kuaishou__sessions "
+        f"where session_id in ({session_ids})",
+    ) == [(len(story.next_exports["ks_sessions"]),) * 2]
+    # reports pending -> success remove their sessions, rejected does not
+    removed = query(
+        database,
+        "select reports.result, "
+        "coalesce(chat_sessions.exclusion_reason, '') = 'harassment_reported' "
+        "from marts.chat_sessions inner join "
+        "staging.stg_jd__harassment_reports as reports on "
+        "chat_sessions.session_key = 'jd:' || reports.shop_id || ':' "
+        "|| reports.session_id where reports.report_id like 'story-%' "
+        "order by reports.report_id",
+    )
+    assert removed == [("success", True)] * 3 + [("rejected", False)]

@@ -18,7 +18,6 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='append_new_columns',
     pre_hook="{{ kefu_metrics.delete_reprocessed_chat_sessions() }}",
 ) }}
 {%- else %}

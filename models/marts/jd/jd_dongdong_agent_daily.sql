@@ -22,7 +22,7 @@ agent_totals as (
         waiter_pin,
         stat_date,
         count(*) as consult_sessions,
-        sum(case when is_responded then 1 else 0 end) as responded_sessions,
+        count(case when is_responded then 1 end) as responded_sessions,
         {{ kefu_metrics.jd_eligible_session_sums() }}
     from agent_sessions
     group by shop_id, waiter_pin, stat_date

@@ -17,30 +17,29 @@ session_totals as (
     select
         shop_id,
         stat_date,
-        sum(case when is_consult then 1 else 0 end) as consult_sessions,
-        sum(
-            case when is_consult and is_responded then 1 else 0 end
+        count(case when is_consult then 1 end) as consult_sessions,
+        count(
+            case when is_consult and is_responded then 1 end
         ) as responded_sessions,
-        sum(
-            case when session_bucket = 'harassment' then 1 else 0 end
+        count(
+            case when session_bucket = 'harassment' then 1 end
         ) as harassment_sessions,
-        sum(
-            case when session_bucket = 'leave_message' then 1 else 0 end
+        count(
+            case when session_bucket = 'leave_message' then 1 end
         ) as leave_message_sessions,
-        sum(
-            case when session_bucket = 'night' then 1 else 0 end
+        count(
+            case when session_bucket = 'night' then 1 end
         ) as night_sessions,
         {{ kefu_metrics.jd_eligible_session_sums() }},
-        sum(
+        cast(sum(
             case
                 when session_bucket = 'eligible' then unanswered_rounds else 0
             end
-        ) as unanswered_rounds,
-        sum(
+        ) as {{ dbt.type_bigint() }}) as unanswered_rounds,
+        count(
             case
                 when session_bucket = 'leave_message' and is_responded
                     then 1
-                else 0
             end
         ) as leave_message_replied_sessions
     from sessions

@@ -184,8 +184,10 @@ joined as (
             as order_credit_orders,
         coalesce(payment_credit_days.payment_credit_orders, 0)
             as payment_credit_orders,
-        coalesce(payment_credit_days.payment_credit_amount, 0)
-            as payment_credit_amount,
+        -- decimal(38, 6) on every engine, as the contract declares
+        coalesce(
+            payment_credit_days.payment_credit_amount, cast(0 as decimal(38, 6))
+        ) as payment_credit_amount,
         coalesce(payment_credit_days.urged_paid_orders, 0)
             as urged_paid_orders
     from agent_days
