@@ -1,6 +1,6 @@
 {#-
-    Taobao incremental refresh (see macros/incremental.sql and DECISIONLOG
-    "Scheduled refresh (incremental)"). T = first_touched_date('taobao'),
+    Taobao incremental refresh (see macros/incremental.sql and
+    docs/design/incremental.md). T = first_touched_date('taobao'),
     the earliest date the newly loaded rows touch; R = refresh_from_date(
     'taobao') = T - kefu_reprocess_days.taobao (2).
 
