@@ -81,6 +81,57 @@ TABLE_NUMBER = {name: i + 1 for i, name in enumerate(TABLES)}
 CHUNK_MESSAGES = 1_000_000  # a day expected to be bigger is written per shop
 PROGRESS_DAYS = 7
 MANIFEST = "_manifest.json"
+# Written into every folder the generator fills: only a folder holding it
+# (or an empty / absent one) is ever written to or cleaned by the generator,
+# so pointing --out (or KEFU_RAW_DIR for scripts/demo.sh) at a folder of real
+# exports can never delete or overwrite them.
+DEMO_MARKER = ".kefu_demo_data"
+MARKER_TEXT = (
+    "This folder was made by the kefu-metrics demo generator "
+    "(python -m kefu_metrics.demo).\n"
+    "The generator rewrites and, with --clean, deletes everything in it.\n"
+    "Do not put real exports here.\n"
+)
+
+
+class NotADemoFolder(SystemExit):
+    """--out holds files the generator did not make."""
+
+
+def check_demo_folder(out: Path) -> None:
+    """Refuse a folder that holds files and is not a demo folder.
+
+    A demo folder holds the marker file, or (made before the marker
+    existed) the generator's own manifest."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise NotADemoFolder(f"[demo] {out} is not a folder")
+    if (out / DEMO_MARKER).is_file() or _is_legacy_demo_folder(out):
+        return
+    if any(path.is_file() for path in out.rglob("*")):
+        raise NotADemoFolder(
+            f"[demo] refusing to write demo data into {out}: it holds files the "
+            f"demo generator did not create (no {DEMO_MARKER} marker), and the "
+            "demo would overwrite or delete them.\n"
+            "  To build the marts from your own exports, do not run the demo: "
+            "import them (python -m kefu_metrics.load, README 'Your own "
+            "exports') and run\n"
+            f"    KEFU_RAW_DIR={out} .venv/bin/dbt build\n"
+            "  To run the demo, leave KEFU_RAW_DIR unset (demo data goes to "
+            "data/raw) or point it at an empty or new folder."
+        )
+
+
+def _is_legacy_demo_folder(out: Path) -> bool:
+    path = out / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("generator") == (
+        "kefu_metrics.demo"
+    )
 
 
 @dataclass
@@ -182,7 +233,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--clean",
         action="store_true",
-        help="remove --out first (default: rewrite only the generated days)",
+        help="remove --out first (default: rewrite only the generated days); "
+        "only a folder the generator made (marker file " + DEMO_MARKER + ") is "
+        "ever written to or removed",
     )
     parser.add_argument(
         "--dirty-share",
@@ -432,9 +485,11 @@ def generate_day(
 
 
 def run(options: Options) -> dict[str, object]:
+    check_demo_folder(options.out)
     if options.clean and options.out.exists():
         shutil.rmtree(options.out)
     options.out.mkdir(parents=True, exist_ok=True)
+    (options.out / DEMO_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     writer = Writer(options)
     started = time.perf_counter()
     total_messages = 0

@@ -104,9 +104,10 @@
 {% macro delete_reprocessed_rows(
     platform, date_column='stat_date', from_touched=false) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ date_column }}
-            >= {{ kefu_metrics.reprocess_from_date(platform, from_touched) }}
+        {{ kefu_metrics.delete_rows(
+            date_column ~ ' >= '
+            ~ kefu_metrics.reprocess_from_date(platform, from_touched),
+            partition_aligned=true) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -119,46 +120,92 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config block of a model refreshed by date (see above). Where the
-    target cannot delete rows (Spark without Delta), a full rebuild. -#}
+{#- The config block of a model refreshed by date (see above). -#}
 {% macro incremental_by_date(
     platform, date_column='stat_date', from_touched=false) -%}
-    {%- if kefu_metrics.supports_incremental_delete() -%}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='append',
+    {{ kefu_metrics.incremental_config(
+        partition_by=[date_column],
         pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
             ~ platform ~ "', '" ~ date_column ~ "', "
             ~ (from_touched | string | lower) ~ ") }}",
     ) }}
-    {%- else -%}
-    {{ config(materialized='table') }}
+{%- endmacro %}
+
+{#- The config block of an incremental model, per engine.
+    DuckDB: `append` after the pre-hook's delete, or `delete+insert` on
+    unique_key. Spark (Parquet tables, no DELETE): the table is partitioned
+    by partition_by and written with `insert_overwrite` (dynamic partition
+    overwrite: the partitions the new rows fall in are replaced, the others
+    kept); the pre-hook's delete drops or rewrites the partitions it hits
+    (macros/spark/incremental_partitions.sql), and with unique_key the
+    new rows are merged into their partitions by key
+    (`partition_rewrite_key`). partition_by must be a column (or columns)
+    whose value never changes for a key: the date of a date-keyed model,
+    the source file of a raw row. on_schema_change: given only where a
+    model needs its own (dbt_project.yml sets it per layer). -#}
+{% macro incremental_config(
+    partition_by, unique_key=none, pre_hook=none, on_schema_change=none) -%}
+    {{ return(adapter.dispatch('incremental_config', 'kefu_metrics')(
+        partition_by, unique_key, pre_hook, on_schema_change)) }}
+{%- endmacro %}
+
+{% macro default__incremental_config(
+    partition_by, unique_key, pre_hook, on_schema_change) -%}
+    {%- set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy':
+            'delete+insert' if unique_key is not none else 'append',
+    } -%}
+    {%- if unique_key is not none -%}
+        {%- do settings.update({'unique_key': unique_key}) -%}
     {%- endif -%}
+    {%- if pre_hook is not none -%}
+        {%- do settings.update({'pre_hook': pre_hook}) -%}
+    {%- endif -%}
+    {%- if on_schema_change is not none -%}
+        {%- do settings.update({'on_schema_change': on_schema_change}) -%}
+    {%- endif -%}
+    {{ config(settings) }}
 {%- endmacro %}
 
-{#- Whether the target can run the incremental models: they delete rows
-    (the pre-hook above; delete+insert in staging). Spark's Parquet tables
-    cannot (DELETE needs Delta / Iceberg, not in a plain local session), so
-    on Spark every incremental model is rebuilt in full as a table
-    (docs/readme/spark.md). -#}
-{% macro supports_incremental_delete() -%}
-    {{ return(adapter.dispatch(
-        'supports_incremental_delete', 'kefu_metrics')()) }}
+{% macro spark__incremental_config(
+    partition_by, unique_key, pre_hook, on_schema_change) -%}
+    {%- set settings = {
+        'materialized': 'incremental',
+        'incremental_strategy': 'insert_overwrite',
+        'file_format': 'parquet',
+        'partition_by': partition_by,
+    } -%}
+    {%- if unique_key is not none -%}
+        {%- do settings.update({'partition_rewrite_key': unique_key}) -%}
+    {%- endif -%}
+    {%- if pre_hook is not none -%}
+        {%- do settings.update({'pre_hook': pre_hook}) -%}
+    {%- endif -%}
+    {%- if on_schema_change is not none -%}
+        {%- do settings.update({'on_schema_change': on_schema_change}) -%}
+    {%- endif -%}
+    {{ config(settings) }}
 {%- endmacro %}
 
-{% macro default__supports_incremental_delete() -%}
-    {{ return(true) }}
+{#- SQL: delete the rows of the model's table matching predicate. DuckDB
+    a DELETE; Spark drops (or rewrites) the partitions holding them
+    (macros/spark/incremental_partitions.sql): partition_aligned says the
+    predicate reads partition columns only, so whole partitions go. -#}
+{% macro delete_rows(predicate, partition_aligned=false) -%}
+    {{ return(adapter.dispatch('delete_rows', 'kefu_metrics')(
+        predicate, partition_aligned)) }}
 {%- endmacro %}
 
-{% macro spark__supports_incremental_delete() -%}
-    {{ return(false) }}
+{% macro default__delete_rows(predicate, partition_aligned) -%}
+        delete from {{ this }}
+        where {{ predicate }}
 {%- endmacro %}
 
 {#- Pre-hook of chat_sessions: each platform's rows from its own date. -#}
 {% macro delete_reprocessed_chat_sessions() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where
+        {%- set predicate -%}
             {%- for platform in ['jd', 'kuaishou'] %}
             (platform = '{{ platform }}'
                 and stat_date >= {{ kefu_metrics.refresh_from_date(platform) }})
@@ -168,5 +215,7 @@
             -- on past it is recomputed whole (macros/taobao)
             (platform = 'taobao'
                 and stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }})
+        {%- endset %}
+        {{ kefu_metrics.delete_rows(predicate, partition_aligned=true) }}
     {%- endif -%}
 {%- endmacro %}

@@ -27,6 +27,16 @@
     earlier files: collapsed_duplicate when identical to the current version,
     else superseded.
 
+    Passes over the raw files (DuckDB reads only the columns a pass uses):
+    (1) the trimmed keys alone, to find the keys that repeat; (2) every
+    row of a key that occurs once, trimmed, parsed, checked and written in
+    one pipeline, never sorted and never held as a whole (a repeated CTE
+    of every column was materialized before: about 0.5 GB per million
+    rows, which spilled at 100 M messages); (3) the rows of the repeated
+    keys, found by their key before the other columns are trimmed, then
+    compared by the window. Each column is typed once; the checks read
+    the typed value.
+
     Stored columns: the typed columns under their output names (for every
     row, superseded ones included: NULL where the value does not parse or is
     out of range), raw__<name> (the trimmed raw text) for the non-text
@@ -54,17 +64,15 @@
 -#}
 {% macro stage_raw_table(
     source_name, table_name, columns, key_columns, is_record=false) %}
-{%- if kefu_metrics.supports_incremental_delete() %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
+{#- DuckDB: delete+insert on the key. Spark: partitioned by the raw file
+    (a key's stored rows never move between files), the re-judged key
+    groups merged by key into the files' partitions they touch
+    (macros/spark/incremental_partitions.sql) -#}
+{{ kefu_metrics.incremental_config(
+    partition_by=['source_file'],
     unique_key=key_columns,
     on_schema_change='fail',
 ) }}
-{%- else %}
-{#- Spark (no delete+insert): rebuilt in full, see macros/incremental.sql -#}
-{{ config(materialized='table') }}
-{%- endif %}
 {%- set src = source(source_name, table_name) -%}
 {%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
 {%- set key_defs = [] -%}
@@ -99,58 +107,28 @@
 {%- set timestamp_columns = columns
     | selectattr('kind', 'in', ['timestamp', 'epoch_ms']) | list -%}
 
-with new_rows as (
-    select
-        {%- for column in columns %}
-        {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
-        {%- endfor %}
-        {{ kefu_metrics.raw_source_file() }} as source_file
-    from {{ kefu_metrics.unseen_raw_files(src, table_name) }} as source_rows
-),
+{#- the raw rows to load, read by three passes below; the macro is
+    called once (it lists and checks the folder, and adds a post-hook) -#}
+{%- set raw_rows = kefu_metrics.unseen_raw_files(src, table_name, columns) -%}
+{%- set key_list = 'key__' ~ key_columns | join(', key__') -%}
+{%- set repeated_key_join -%}
+    {%- for key in key_columns %}
+            {{ kefu_metrics.clean_text('source_rows.' ~ key) }}
+            = repeated_keys.key__{{ key }}
+            {%- if not loop.last %} and{% endif %}
+    {%- endfor %}
+{%- endset %}
 
--- timestamps parsed once, before the range check (parsed__<name>)
-new_rows_parsed as (
+-- The keys of the new rows, from a narrow pass over the raw files (only
+-- the key columns are read): most keys occur once, and only the rows of a
+-- key that repeats need the window that compares copies.
+with new_keys as (
     select
-        new_rows.*
-        {%- for column in timestamp_columns %},
-        {{ kefu_metrics.parsed_timestamp(column) }}
-            as parsed__{{ column.name }}
-        {%- endfor %}
-    from new_rows
-),
-
--- per row: fingerprint, typed values and the row's own step-4 check, which
--- do not depend on the other rows of its key
-new_rows_checked as (
-    select
-        {#- key columns in key order, like stored_rows_of_touched_keys:
-            the two are unioned by position -#}
         {%- for key in key_columns %}
-        {{ key }} as key__{{ key }},
+        {{ kefu_metrics.clean_text(key) }} as key__{{ key }}
+        {{- "," if not loop.last }}
         {%- endfor %}
-        source_file,
-        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
-            as row_fingerprint,
-        {%- for column in columns %}
-        {{ column.name }} as text__{{ column.name }},
-        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }},
-        {%- endfor %}
-        {%- for part in ['reason', 'column'] %}
-        case
-            {%- for kinds in check_groups %}
-            {%- for column in columns
-                if (kinds is none and column.required)
-                or (kinds is not none and column.kind in kinds) %}
-            {%- for reason, condition in kefu_metrics.column_checks(
-                column, kinds is none) %}
-            when {{ condition }}
-                then '{{ reason if part == 'reason' else column.name }}'
-            {%- endfor %}
-            {%- endfor %}
-            {%- endfor %}
-        end as row_check_{{ part }}{{ "," if part == 'reason' }}
-        {%- endfor %}
-    from new_rows_parsed
+    from {{ raw_rows }} as source_rows
 ),
 
 {%- if is_incremental() %}
@@ -174,10 +152,8 @@ stored_rows_of_touched_keys as (
         stored.row_check_column
     from {{ this }} as stored
     inner join (
-        select distinct {% for key in key_columns -%}
-            key__{{ key }}{{ ", " if not loop.last }}
-        {%- endfor %}
-        from new_rows_checked
+        select distinct {{ key_list }}
+        from new_keys
     ) as touched_keys
         on
             {%- for key_def in key_defs %}
@@ -187,44 +163,133 @@ stored_rows_of_touched_keys as (
             {%- endfor %}
 ),
 
-judged_rows as (
-    select * from new_rows_checked
+judged_keys as (
+    select {{ key_list }} from new_keys
     union all
-    select * from stored_rows_of_touched_keys
-),
-
-{%- else %}
-
-judged_rows as (
-    select * from new_rows_checked
+    select {{ key_list }} from stored_rows_of_touched_keys
 ),
 
 {%- endif %}
 
--- Most keys occur once: only rows whose key repeats need the window that
--- compares copies, so the big input is never sorted as a whole.
 repeated_keys as (
-    select
-        {%- for key in key_columns %}
-        key__{{ key }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from judged_rows
+    select {{ key_list }}
+    from {{ 'judged_keys' if is_incremental() else 'new_keys' }}
     where
         {%- for key in key_columns %}
         key__{{ key }} is not null{% if not loop.last %} and{% endif %}
         {%- endfor %}
-    group by {% for key in key_columns -%}
-        key__{{ key }}{{ ", " if not loop.last }}
-    {%- endfor %}
+    group by {{ key_list }}
     having count(*) > 1
 ),
 
-{%- set key_join -%}
-    {%- for key in key_columns %}
-            judged_rows.key__{{ key }} = repeated_keys.key__{{ key }}
+-- the new rows whose key occurs once (or is missing): judged alone, in
+-- one pass, never sorted
+new_rows as (
+    select
+        {%- for column in columns %}
+        {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.raw_source_file() }} as source_file
+    from {{ raw_rows }} as source_rows
+),
+
+single_rows as (
+    select new_rows.*
+    from new_rows
+    left join repeated_keys
+        on
+            {%- for key in key_columns %}
+            new_rows.{{ key }} = repeated_keys.key__{{ key }}
             {%- if not loop.last %} and{% endif %}
-    {%- endfor %}
-{%- endset %}
+            {%- endfor %}
+    where repeated_keys.key__{{ key_columns[0] }} is null
+),
+
+-- the new rows of a repeated key: found by their key before the other
+-- columns are trimmed
+repeated_rows as (
+    select
+        {%- for column in columns %}
+        {{ kefu_metrics.clean_text('source_rows.' ~ column.name) }}
+            as {{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.raw_source_file() }} as source_file
+    from {{ raw_rows }} as source_rows
+    inner join repeated_keys
+        on {{ repeated_key_join }}
+),
+
+{%- for part in ['single', 'repeated'] %}
+
+-- {{ part }} rows: timestamps parsed once, before the range check
+{{ part }}_parsed as (
+    select
+        {{ part }}_rows.*
+        {%- for column in timestamp_columns %},
+        {{ kefu_metrics.parsed_timestamp(column) }}
+            as parsed__{{ column.name }}
+        {%- endfor %}
+    from {{ part }}_rows
+),
+
+-- {{ part }} rows: fingerprint and typed values (NULL where the text does
+-- not parse or is out of range)
+{{ part }}_typed as (
+    select
+        {{ part }}_parsed.*,
+        {%- for column in columns if column.kind != 'text' %}
+        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
+            as row_fingerprint
+    from {{ part }}_parsed
+),
+
+-- {{ part }} rows: the row's own step-4 check, which does not depend on
+-- the other rows of its key
+{{ part }}_checked as (
+    select
+        {#- key columns in key order, like stored_rows_of_touched_keys:
+            the two are unioned by position -#}
+        {%- for key in key_columns %}
+        {{ key }} as key__{{ key }},
+        {%- endfor %}
+        source_file,
+        row_fingerprint,
+        {%- for column in columns %}
+        {{ column.name }} as text__{{ column.name }},
+        {{ column.name if column.kind == 'text'
+            else 'typed__' ~ column.name }} as typed__{{ column.name }},
+        {%- endfor %}
+        {%- for output in ['reason', 'column'] %}
+        case
+            {%- for kinds in check_groups %}
+            {%- for column in columns
+                if (kinds is none and column.required)
+                or (kinds is not none and column.kind in kinds) %}
+            {%- for reason, condition in kefu_metrics.column_checks(
+                column, kinds is none) %}
+            when {{ condition }}
+                then '{{ reason if output == 'reason' else column.name }}'
+            {%- endfor %}
+            {%- endfor %}
+            {%- endfor %}
+        end as row_check_{{ output }}{{ "," if output == 'reason' }}
+        {%- endfor %}
+    from {{ part }}_typed
+),
+{%- endfor %}
+
+-- every row of a repeated key: the new ones and, on an incremental run,
+-- the stored ones
+judged_rows as (
+    select * from repeated_checked
+    {%- if is_incremental() %}
+    union all
+    select * from stored_rows_of_touched_keys
+    {%- endif %}
+),
+
 {%- if is_record %}
 
 -- record tables (SPEC 1.4): the latest file (by name) of each repeated key
@@ -236,8 +301,6 @@ record_files as (
             partition by {{ key_partition }}
         ) as latest_file_name
     from judged_rows
-    inner join repeated_keys
-        on {{ key_join }}
 ),
 
 -- whether the latest file's rows of the key agree (current_min = max:
@@ -269,18 +332,15 @@ record_versions as (
 -- conflict, copy = an exact copy of it, superseded = an older export)
 grouped as (
     select
-        judged_rows.*,
+        single_checked.*,
         (
             {%- for key in key_columns %}
-            judged_rows.key__{{ key }} is null
+            single_checked.key__{{ key }} is null
             {%- if not loop.last %} or{% endif %}
             {%- endfor %}
         ) as is_key_missing,
         cast(null as {{ dbt.type_string() }}) as version_status
-    from judged_rows
-    left join repeated_keys
-        on {{ key_join }}
-    where repeated_keys.key__{{ key_columns[0] }} is null
+    from single_checked
 
     union all
     {%- if is_record %}
@@ -326,8 +386,6 @@ grouped as (
                 then 'copy'
         end as version_status
     from judged_rows
-    inner join repeated_keys
-        on {{ key_join }}
     {%- endif %}
 ),
 
@@ -515,9 +573,14 @@ select * from final
 
 
 {#- The step-4 checks of one column, in order: (reason, condition) pairs.
-    `missing` asks for the required-value check (the first group). -#}
+    `missing` asks for the required-value check (the first group). The
+    conditions read the cleaned text (<name>), the parsed timestamp
+    (parsed__<name>) and the typed value (typed__<name>, NULL when the
+    text does not parse or lies out of range), so no value is parsed or
+    looked up twice. -#}
 {% macro column_checks(column, missing) -%}
     {%- set name = column.name -%}
+    {%- set typed = 'typed__' ~ name -%}
     {%- if missing -%}
         {{ return([('missing_value', name ~ ' is null')]) }}
     {%- elif column.kind in ['timestamp', 'epoch_ms'] -%}
@@ -526,14 +589,12 @@ select * from final
             ('unparseable_timestamp',
                 name ~ ' is not null and ' ~ parsed ~ ' is null'),
             ('out_of_range_timestamp',
-                parsed ~ ' is not null and not '
-                ~ kefu_metrics.timestamp_in_range(column, parsed)),
+                parsed ~ ' is not null and ' ~ typed ~ ' is null'),
         ]) }}
     {%- else -%}
         {{ return([('unparseable_number' if column.kind == 'amount'
             else 'unknown_value',
-            name ~ ' is not null and '
-            ~ kefu_metrics.typed_value(column) ~ ' is null')]) }}
+            name ~ ' is not null and ' ~ typed ~ ' is null')]) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -573,99 +634,5 @@ select * from final
 {%- endmacro %}
 
 
-{#- The raw rows still to load: every file on a full refresh; on an
-    incremental run only the files the table has not stored yet. -#}
-{% macro unseen_raw_files(src, table_name) -%}
-    {{ return(adapter.dispatch('unseen_raw_files', 'kefu_metrics')(
-        src, table_name)) }}
-{%- endmacro %}
-
-{% macro default__unseen_raw_files(src, table_name) -%}
-    {%- if is_incremental() -%}
-    (
-        select *
-        from {{ src }}
-        where {{ kefu_metrics.raw_source_file() }} not in (
-            select distinct loaded.source_file from {{ this }} as loaded
-        )
-    )
-    {%- else -%}
-    {{ src }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- DuckDB: list the folder and read only the new files, so a daily run
-    does not scan a month of exports to find one day. (`distinct`: DuckDB
-    answers it from the column's dictionaries, 8 ms against 140 ms for the
-    3.9 M-row JD table at 10 M messages.) -#}
-{% macro duckdb__unseen_raw_files(src, table_name) -%}
-    {%- if is_incremental() and execute
-        and '__dbt__cte__' not in (src | string) -%}
-        {%- set folder = env_var('KEFU_RAW_DIR', 'data/raw') ~ '/' ~ table_name -%}
-        {%- set listed = run_query(
-            "select file from glob('" ~ folder ~ "/*.parquet') "
-            ~ "except select distinct source_file from " ~ this
-            ~ " order by 1") -%}
-        {%- set files = listed.columns[0].values() -%}
-        {%- if files | length == 0 -%}
-    (select * from {{ src }} where 1 = 0)
-        {%- else -%}
-    read_parquet([
-        {%- for file in files -%}
-        '{{ file }}'{{ ", " if not loop.last }}
-        {%- endfor -%}
-    ], filename = true, union_by_name = true)
-        {%- endif -%}
-    {%- else -%}
-    {{ kefu_metrics.default__unseen_raw_files(src, table_name) }}
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Name of the file a raw row came from, for the rejected-rows models. -#}
-{% macro raw_source_file() -%}
-    {{ return(adapter.dispatch('raw_source_file', 'kefu_metrics')()) }}
-{%- endmacro %}
-
-{% macro default__raw_source_file() -%}
-    cast(filename as varchar)
-{%- endmacro %}
-
-{#- Spark: the file's URI without the file: scheme and %-escapes (a '+'
-    is literal in it), i.e. the path as DuckDB shows it. -#}
-{% macro spark__raw_source_file() -%}
-    url_decode(replace(
-        regexp_replace(input_file_name(), '^file:(//)?', ''), '+', '%2B'))
-{%- endmacro %}
-
-
-{#- Fail early, naming the table and the columns, when a raw export lacks
-    a contract column (a silent NULL column would reject every row). -#}
-{% macro assert_raw_columns(relation, table_name, columns) %}
-    {#- Unit tests replace the source with an inline fixture CTE: nothing
-        to introspect there. -#}
-    {%- if execute and '__dbt__cte__' not in (relation | string) -%}
-        {%- set found = [] -%}
-        {%- for column in kefu_metrics.raw_columns(relation) -%}
-            {%- do found.append(column | lower) -%}
-        {%- endfor -%}
-        {%- set missing = [] -%}
-        {%- for column in columns -%}
-            {%- if column.name | lower not in found -%}
-                {%- do missing.append(column.name) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if missing -%}
-            {{ exceptions.raise_compiler_error(
-                "Raw table '" ~ table_name ~ "' (" ~ relation ~ ") is missing "
-                ~ "column(s): " ~ missing | join(', ')
-                ~ ". Expected columns (SPEC 1): "
-                ~ columns | map(attribute='name') | join(', ')
-                ~ ". Found: " ~ found | join(', ')) }}
-        {%- endif -%}
-    {%- endif -%}
-{% endmacro %}
-
-{% macro raw_columns(relation) %}
-    {%- set sql = 'select * from ' ~ relation ~ ' where 1 = 0' -%}
-    {{ return(get_columns_in_query(sql)) }}
-{% endmacro %}
+{#- Raw-file discovery (unseen_raw_files, raw_source_file,
+    assert_raw_columns): macros/staging/raw_files.sql. -#}

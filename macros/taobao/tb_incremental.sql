@@ -60,9 +60,10 @@
 {#- Pre-hook: drop the rows from the session (or mart) refresh date on. -#}
 {% macro tb_delete_from_session_refresh_date(for_mart=false) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where stat_date >= {{ kefu_metrics.tb_mart_refresh_from_date()
-            if for_mart else kefu_metrics.tb_session_refresh_from_date() }}
+        {{ kefu_metrics.delete_rows(
+            'stat_date >= ' ~ (kefu_metrics.tb_mart_refresh_from_date()
+            if for_mart else kefu_metrics.tb_session_refresh_from_date()),
+            partition_aligned=true) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -71,16 +72,11 @@
     `-- depends_on: {{ ref('int_taobao_session_messages') }}` and
     `-- depends_on: {{ ref('int_refresh_window') }}`). -#}
 {% macro tb_incremental_by_session_date(for_mart=false) -%}
-    {%- if kefu_metrics.supports_incremental_delete() -%}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='append',
+    {{ kefu_metrics.incremental_config(
+        partition_by=['stat_date'],
         pre_hook="{{ kefu_metrics.tb_delete_from_session_refresh_date("
             ~ (for_mart | string | lower) ~ ") }}",
     ) }}
-    {%- else -%}
-    {{ config(materialized='table') }}
-    {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook of the order attribution steps: drop the orders attributed
@@ -89,24 +85,18 @@
 {% macro tb_delete_reattributed_orders() -%}
     {%- if is_incremental() -%}
         {%- set first_touched = kefu_metrics.first_touched_date('taobao') %}
-        delete from {{ this }}
-        where
-            stat_date >= {{ first_touched }}
-            or paid_date >= {{ first_touched }}
+        {{ kefu_metrics.delete_rows(
+            'stat_date >= ' ~ first_touched
+            ~ ' or paid_date >= ' ~ first_touched) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- The config block of the order attribution steps (int_taobao_orders_scoped,
     int_taobao_orders_attributed, int_taobao_order_aftersale_agents). -#}
 {% macro tb_incremental_orders() -%}
-    {%- if kefu_metrics.supports_incremental_delete() -%}
-    {{ config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
+    {{ kefu_metrics.incremental_config(
+        partition_by=['stat_date'],
         unique_key=['shop_id', 'order_id'],
         pre_hook="{{ kefu_metrics.tb_delete_reattributed_orders() }}",
     ) }}
-    {%- else -%}
-    {{ config(materialized='table') }}
-    {%- endif -%}
 {%- endmacro %}

@@ -71,8 +71,11 @@ inner join {{ model }} as later
     exact duplicates + superseded record versions (SPEC 1.4), counted from
     three different relations. -#}
 {% test raw_rows_reconcile(model, source_relation, staged, rejected) %}
+{#- base_<source>__<entity> -> the raw table's name -#}
+{%- set parts = model.identifier[5:].split('__') -%}
 with raw_count as (
-    select count(*) as row_count from {{ source_relation }}
+    {{ kefu_metrics.raw_rows_on_disk_query(source_relation,
+        kefu_metrics.raw_table_name(parts[0], parts[1]), model) }}
 ),
 
 staged_count as (

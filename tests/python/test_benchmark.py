@@ -7,6 +7,7 @@ with --keep, recounted here.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,11 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str]:
         capture_output=True,
         text=True,
         timeout=900,
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("KEFU_DUCKDB_MEMORY_LIMIT", "KEFU_THREADS")
+        },
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return work, json.loads(figures_path.read_text(encoding="utf-8")), done.stdout
@@ -48,23 +54,35 @@ def test_every_step_ran_and_is_reported(bench: tuple[Path, dict, str]) -> None:
         assert figures[f"{step}_seconds"] > 0
         assert figures[f"{step}_dbt_elapsed_seconds"] > 0
         assert (work / f"run_results_{step}.json").exists()
-    assert figures["seed_seconds"] > 0 and figures["floor_seconds"] > 0
+    assert figures["seed_seconds"] > 0
+    assert figures["bare_floor_seconds"] > 0 and figures["strict_floor_seconds"] > 0
     for ratio, numerator, denominator in (
         ("incremental_to_full", "incremental_seconds", "full_seconds"),
         ("no_data_to_full", "no_data_seconds", "full_seconds"),
-        ("full_to_floor", "full_seconds", "floor_seconds"),
+        ("full_to_bare_floor", "full_seconds", "bare_floor_seconds"),
+        ("full_to_strict_floor", "full_seconds", "strict_floor_seconds"),
     ):
         assert figures[ratio] == pytest.approx(
             figures[numerator] / figures[denominator]
         )
+    # the new day's own work: the refresh minus the refresh with no new data
+    assert figures["new_day_work_seconds"] == pytest.approx(
+        figures["incremental_seconds"] - figures["no_data_seconds"]
+    )
+    assert figures["new_day_work_to_full"] == pytest.approx(
+        figures["new_day_work_seconds"] / figures["full_seconds"]
+    )
     for label in (
         "| full build (dbt run) s",
         "| incremental refresh (dbt run) s",
         "| refresh with no new data (dbt run) s",
-        "| floor query s",
+        "| bare floor query s",
+        "| strict floor query s",
         "| incremental / full",
-        "| full / floor",
+        "| full / bare floor",
+        "| full / strict floor",
         "| refresh with no new data / full",
+        "| new day's own work (incremental - no data) / full",
     ):
         assert label in stdout
 
@@ -93,12 +111,33 @@ def test_new_day_is_held_back_and_counted(bench: tuple[Path, dict, str]) -> None
     assert figures["messages"] == messages
 
 
-def test_floor_pairs_rounds_on_every_platform(bench: tuple[Path, dict, str]) -> None:
+def test_floors_pair_rounds_on_every_platform(bench: tuple[Path, dict, str]) -> None:
     _, figures, _ = bench
-    rounds = figures["floor_rounds"]
-    assert set(rounds) == {"jd", "kuaishou", "taobao"}
-    for platform in rounds.values():
-        assert 0 < platform["answered"] <= platform["rounds"]
+    for kind in ("bare", "strict"):
+        rounds = figures[f"{kind}_floor_rounds"]
+        assert set(rounds) == {"jd", "kuaishou", "taobao"}
+        for platform in rounds.values():
+            assert 0 < platform["answered"] <= platform["rounds"]
+    # the bare floor aggregates by platform, shop and day
+    for platform in figures["bare_floor_rounds"].values():
+        assert 0 < platform["shop_days"] <= platform["rounds"]
+
+
+def test_floors_agree_on_clean_rounds(bench: tuple[Path, dict, str]) -> None:
+    """Both floors find the same rounds give or take the demo's dirty rows
+    (0.5%: padded, upper-case or broken values the bare floor reads as
+    they are)."""
+    _, figures, _ = bench
+    for platform in ("jd", "kuaishou", "taobao"):
+        bare = figures["bare_floor_rounds"][platform]["rounds"]
+        strict = figures["strict_floor_rounds"][platform]["rounds"]
+        assert abs(bare - strict) <= 0.05 * strict
+
+
+def test_memory_limit_defaults_to_duckdb(bench: tuple[Path, dict, str]) -> None:
+    """No --memory-limit and no KEFU_DUCKDB_MEMORY_LIMIT: DuckDB's default."""
+    _, figures, _ = bench
+    assert figures["threads_memory"].startswith("2 / DuckDB default (80% of RAM): ")
 
 
 def test_rejects_a_single_day(tmp_path: Path) -> None:

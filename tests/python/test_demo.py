@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -655,6 +656,51 @@ def test_taobao_realism(default_run: tuple[Path, dict]) -> None:
         > dt.timedelta(minutes=30)
     ]
     assert len(late) > 10  # 催付: paid hours or days after an agent follow-up
+
+
+def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    """`KEFU_RAW_DIR=/my/exports bash scripts/demo.sh` must not delete or
+    overwrite the user's exports: the main-job command stops, names the
+    folder and says how to build from real exports instead."""
+    exports = tmp_path / "exports"
+    mine = exports / "jd_chat_messages" / "2021-11-16.parquet"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(b"my real export")
+    env = {**os.environ, "KEFU_RAW_DIR": str(exports)}
+    result = subprocess.run(
+        ["bash", "scripts/demo.sh", "--messages", "500", "--days", "1"],
+        cwd=demo.REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert f"refusing to write demo data into {exports}" in result.stderr
+    assert "dbt build" in result.stderr
+    assert mine.read_bytes() == b"my real export"
+    assert sorted(p.name for p in exports.rglob("*")) == [
+        "2021-11-16.parquet",
+        "jd_chat_messages",
+    ]
+
+
+def test_demo_folder_is_marked_and_may_be_regenerated(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    generate(raw, "--messages", "500", "--days", "1", "--platforms", "jd")
+    assert (raw / demo.DEMO_MARKER).is_file()
+    # its own folder: regenerated, cleaned
+    generate(raw, "--messages", "500", "--days", "1", "--platforms", "jd", "--clean")
+    assert (raw / demo.DEMO_MARKER).is_file()
+    # an empty folder is fine too; a folder of foreign files is not
+    (tmp_path / "empty").mkdir()
+    generate(tmp_path / "empty", "--messages", "500", "--days", "1",
+             "--platforms", "jd")  # fmt: skip
+    foreign = tmp_path / "foreign"
+    (foreign / "notes").mkdir(parents=True)
+    (foreign / "notes" / "a.txt").write_text("x")
+    with pytest.raises(demo.NotADemoFolder):
+        demo.run(demo.parse_args(["--out", str(foreign), "--clean", "--quiet"]))
+    assert (foreign / "notes" / "a.txt").read_text() == "x"
 
 
 def test_records_are_repeated_in_a_later_state_the_next_day(

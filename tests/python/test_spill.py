@@ -25,6 +25,10 @@ def test_build_spills_under_a_small_memory_limit(tmp_path: Path) -> None:
     run_dbt(["seed"], env, tmp_path)
     result = run_dbt(["run"], env, tmp_path)
     assert "Cannot switch temporary directory" not in result.stdout
+    # the limit comes from KEFU_DUCKDB_MEMORY_LIMIT, set at the start of the
+    # run (on-run-start), not from a default of the profile
+    log = (tmp_path / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert f"set memory_limit = '{MEMORY_LIMIT}'" in log
 
     connection = duckdb.connect(str(database), read_only=True)
     try:

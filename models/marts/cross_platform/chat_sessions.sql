@@ -14,15 +14,10 @@
     Taobao first human reply after the session's first buyer message. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 -- depends_on: {{ ref('int_taobao_session_messages') }}
-{%- if kefu_metrics.supports_incremental_delete() %}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
+{{ kefu_metrics.incremental_config(
+    partition_by=['platform', 'stat_date'],
     pre_hook="{{ kefu_metrics.delete_reprocessed_chat_sessions() }}",
 ) }}
-{%- else %}
-{{ config(materialized='table') }}
-{%- endif %}
 
 with jd_sessions as (
     select * from {{ ref('int_jd_sessions_attributed') }}

@@ -1,0 +1,659 @@
+"""Import CSV / TSV / Excel exports into the raw layout the project reads.
+
+    python -m kefu_metrics.load --mapping MAPPING.yml [--export-date YYYY-MM-DD]
+        [--raw-dir DIR] [--encoding auto|utf-8|gbk|gb18030] [--name NAME]
+        [--sheet SHEET] [--quiet] FILE [FILE ...]
+
+A mapping file (YAML; examples to adapt in mappings/examples/) names the raw
+table and says, for every column of its contract (docs/raw_contract.md),
+which header of the export holds it or which constant value it takes:
+
+    table: tb_orders
+    columns:
+      order_id: 订单编号                      # a header
+      buyer_nick: [买家会员名, 买家昵称]        # the first of these found
+      shop_id: {value: my_shop}              # a constant (no such column)
+      created_at: {header: 订单创建时间, format: "YYYY/MM/DD HH:MM"}
+      paid_at: {header: 付款时间, format: excel_serial}
+      received_at: {value: ""}               # optional, not in this export
+
+Each FILE becomes `<raw dir>/<table>/<export date>_<name>.parquet`, every
+column text, so that file-name order is export order (SPEC 1.4). The export
+date is --export-date, else the first date in the file's name; the name is
+--name, else the file's own name. An existing file is never overwritten.
+
+Values are trimmed and timestamps reformatted to the contract's text (epoch
+milliseconds for Kuaishou); nothing else is changed. A timestamp that does
+not match its format is written unchanged and reported: staging then
+rejects its row as unparseable and counts it. A file whose mapped headers
+are missing is refused, listing the headers it has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import csv
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from .contract import RawTable, load_contract
+
+TRIMMED = " \t\r\n\u3000"
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+UNIX_EPOCH = dt.datetime(1970, 1, 1)
+LOCAL_UTC_OFFSET = dt.timedelta(hours=8)  # China time (SPEC 0)
+CONTRACT_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
+DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
+TIME_KINDS = ("timestamp", "epoch_ms")
+SPECIAL_FORMATS = ("excel_serial", "epoch_ms", "epoch_s")
+HEADER_SEARCH_ROWS = 20
+BATCH_ROWS = 50_000
+PROGRESS_MIN_ROWS = 100_000
+
+
+class LoadError(Exception):
+    """A mapping or export the command refuses; the message says why."""
+
+
+# ---------------------------------------------------------------- mapping
+
+
+@dataclass
+class ColumnMapping:
+    name: str
+    kind: str
+    required: bool
+    headers: tuple[str, ...] = ()
+    value: str | None = None
+    format: str | None = None
+    strptime: str | None = None
+
+    @property
+    def is_constant(self) -> bool:
+        return not self.headers
+
+
+@dataclass
+class Mapping:
+    path: Path
+    table: RawTable
+    columns: list[ColumnMapping]
+    encoding: str = "auto"
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+def strptime_pattern(hint: str) -> str:
+    """`YYYY/MM/DD HH:MM:SS.fff` style (or a strptime pattern with %) to a
+    strptime pattern. MM is the month before an hour token, minutes after."""
+    if "%" in hint:
+        return hint
+    parts: list[str] = []
+    seen_hour = False
+    for token in re.findall(r"YYYY|MM|M|DD|D|HH|H|mm|SS|ss|S|f+|.", hint, re.S):
+        if token == "YYYY":
+            parts.append("%Y")
+        elif token in ("MM", "M"):
+            parts.append("%M" if seen_hour else "%m")
+        elif token == "mm":
+            parts.append("%M")
+        elif token in ("DD", "D"):
+            parts.append("%d")
+        elif token in ("HH", "H"):
+            parts.append("%H")
+            seen_hour = True
+        elif token in ("SS", "ss", "S"):
+            parts.append("%S")
+        elif token.startswith("f"):
+            parts.append("%f")
+        else:
+            parts.append(token.replace("%", "%%"))
+    return "".join(parts)
+
+
+def load_mapping(path: Path, contract: dict[str, RawTable] | None = None) -> Mapping:
+    contract = contract or load_contract()
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise LoadError(f"mapping {path}: cannot read it: {error}") from error
+    if not isinstance(document, dict):
+        raise LoadError(f"mapping {path}: expected keys table and columns")
+    table_name = document.get("table")
+    if table_name not in contract:
+        raise LoadError(
+            f"mapping {path}: table {table_name!r} is not a raw table; one of "
+            + ", ".join(contract)
+        )
+    table = contract[table_name]
+    given = document.get("columns") or {}
+    if not isinstance(given, dict):
+        raise LoadError(f"mapping {path}: columns must map contract column -> header")
+    unknown = sorted(set(given) - set(table.column_names))
+    if unknown:
+        raise LoadError(
+            f"mapping {path}: {', '.join(unknown)} not column(s) of {table_name}; "
+            f"its columns: {', '.join(table.column_names)}"
+        )
+    absent = [name for name in table.column_names if name not in given]
+    if absent:
+        raise LoadError(
+            f"mapping {path}: no header or value for column(s) "
+            f"{', '.join(absent)} of {table_name} (required: "
+            f"{', '.join(n for n in absent if table.column(n).required) or 'none'})."
+            " Map each to a header; give an optional column the export does not"
+            ' carry `{value: ""}`.'
+        )
+    columns = [
+        _column_mapping(path, table, name, given[name]) for name in table.column_names
+    ]
+    header_row = document.get("header_row")
+    return Mapping(
+        path=path,
+        table=table,
+        columns=columns,
+        encoding=str(document.get("encoding", "auto")),
+        sheet=document.get("sheet"),
+        header_row=int(header_row) if header_row else None,
+    )
+
+
+def _column_mapping(path: Path, table: RawTable, name: str, spec: Any) -> ColumnMapping:
+    column = table.column(name)
+    where = f"mapping {path}, column {name}"
+    if isinstance(spec, str | list):
+        spec = {"header": spec}
+    if not isinstance(spec, dict) or ("header" in spec) == ("value" in spec):
+        raise LoadError(f"{where}: give a header (or list of headers) or a value")
+    headers: tuple[str, ...] = ()
+    value = None
+    if "header" in spec:
+        raw = spec["header"]
+        raw = raw if isinstance(raw, list) else [raw]
+        headers = tuple(_trim(str(h)) or "" for h in raw)
+        if not all(headers):
+            raise LoadError(f"{where}: empty header name")
+    else:
+        value = _trim(str(spec["value"])) if spec["value"] is not None else None
+        if column.required and value is None:
+            raise LoadError(f"{where}: a required column cannot be a constant empty")
+    hint = spec.get("format")
+    if hint is not None and column.kind not in TIME_KINDS:
+        raise LoadError(f"{where}: format applies to timestamp columns only")
+    pattern = None
+    if hint is not None and hint not in SPECIAL_FORMATS:
+        pattern = strptime_pattern(str(hint))
+    return ColumnMapping(
+        name=name,
+        kind=column.kind,
+        required=column.required,
+        headers=headers,
+        value=value,
+        format=None if hint is None else str(hint),
+        strptime=pattern,
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _trim(value: str) -> str | None:
+    value = value.strip(TRIMMED)
+    return value or None
+
+
+def detect_encoding(path: Path, given: str = "auto") -> str:
+    """utf-8-sig for a BOM, else utf-8 when the start decodes, else
+    gb18030 (a superset of GBK / GB2312)."""
+    if given.lower() not in ("auto", ""):
+        name = given.lower()
+        if name in ("gbk", "gb2312"):
+            return "gb18030"
+        if name in ("utf-8", "utf8"):
+            return "utf-8-sig"
+        return name
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for candidate in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(candidate)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return "utf-8-sig" if candidate == "utf-8" else candidate
+    raise LoadError(
+        f"{path}: cannot tell its encoding (neither UTF-8 nor GBK/GB18030); "
+        "give --encoding"
+    )
+
+
+def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
+    with path.open(encoding=encoding, newline="") as handle:
+        first = handle.readline()
+        handle.seek(0)
+        delimiter = (
+            "\t"
+            if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
+            else ","
+        )
+        try:
+            yield from csv.reader(handle, delimiter=delimiter)
+        except UnicodeDecodeError as error:
+            raise LoadError(
+                f"{path}: not valid {encoding} further down the file ({error}); "
+                "give --encoding"
+            ) from error
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise LoadError(
+                f"{path}: no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}"
+            )
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        for row in worksheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def read_rows(path: Path, mapping: Mapping, encoding: str) -> tuple[str, Iterator]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx", _xlsx_rows(path, mapping.sheet)
+    if suffix == ".xls":
+        raise LoadError(
+            f"{path}: old .xls workbooks are not read; save as .xlsx or CSV"
+        )
+    if suffix in (".csv", ".tsv", ".txt"):
+        chosen = detect_encoding(path, encoding)
+        return chosen, _csv_rows(path, chosen)
+    raise LoadError(f"{path}: not a .csv, .tsv or .xlsx file")
+
+
+def _header_text(value: Any) -> str:
+    return (_trim(str(value)) or "") if value is not None else ""
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass
+class ColumnReport:
+    unmatched: int = 0
+    first: tuple[int, str] | None = None
+    noncontract: int = 0
+    first_noncontract: tuple[int, str] | None = None
+
+
+def cell_text(value: Any, kind: str) -> str | None:
+    """A cell as text, value unchanged (integers without '.0')."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("1" if value else "0") if kind == "flag" else str(value).upper()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return format_timestamp(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return _trim(str(value))
+
+
+def format_timestamp(value: dt.datetime) -> str:
+    value = value.replace(tzinfo=None)
+    text = value.strftime("%Y-%m-%d %H:%M:%S")
+    if value.microsecond:
+        text += "." + f"{value.microsecond:06d}".rstrip("0")
+    return text
+
+
+def to_epoch_ms(local: dt.datetime) -> str:
+    """China local time -> epoch milliseconds (SPEC 1.2)."""
+    delta = local.replace(tzinfo=None) - LOCAL_UTC_OFFSET - UNIX_EPOCH
+    return str(delta // dt.timedelta(milliseconds=1))
+
+
+def excel_serial(text: str) -> dt.datetime:
+    serial = float(text)
+    day, fraction = divmod(serial, 1)
+    return EXCEL_EPOCH + dt.timedelta(
+        days=day, milliseconds=round(fraction * 86_400_000)
+    )
+
+
+def parse_time(value: Any, column: ColumnMapping) -> dt.datetime | None:
+    """The local datetime of a cell under the column's format, or None when
+    the cell is not in that format."""
+    if isinstance(value, dt.datetime):
+        return value
+    text = cell_text(value, column.kind)
+    if text is None:
+        return None
+    try:
+        if column.format == "excel_serial":
+            return excel_serial(text)
+        if column.format in ("epoch_ms", "epoch_s"):
+            if not text.isdigit():
+                return None
+            scale = 1000 if column.format == "epoch_s" else 1
+            delta = dt.timedelta(milliseconds=int(text) * scale)
+            return UNIX_EPOCH + delta + LOCAL_UTC_OFFSET
+        if column.strptime:
+            return dt.datetime.strptime(text, column.strptime)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def convert(
+    value: Any, column: ColumnMapping, report: ColumnReport, line: int
+) -> str | None:
+    if column.kind not in TIME_KINDS:
+        return cell_text(value, column.kind)
+    text = cell_text(value, column.kind)
+    if text is None:
+        return None
+    if column.format is not None or isinstance(value, dt.datetime):
+        moment = parse_time(value, column)
+        if moment is None:
+            report.unmatched += 1
+            report.first = report.first or (line, text)
+            return text
+        return (
+            to_epoch_ms(moment)
+            if column.kind == "epoch_ms"
+            else format_timestamp(moment)
+        )
+    fits = (
+        text.isdigit()
+        if column.kind == "epoch_ms"
+        else bool(CONTRACT_TIMESTAMP.fullmatch(text))
+    )
+    if not fits:
+        report.noncontract += 1
+        report.first_noncontract = report.first_noncontract or (line, text)
+    return text
+
+
+# ---------------------------------------------------------------- one file
+
+
+@dataclass
+class FileResult:
+    source: Path
+    target: Path
+    encoding: str
+    rows_read: int = 0
+    rows_written: int = 0
+    blank_rows: int = 0
+    reports: dict[str, ColumnReport] = field(default_factory=dict)
+
+
+def export_date(path: Path, given: str | None) -> str:
+    if given:
+        try:
+            return dt.date.fromisoformat(given).isoformat()
+        except ValueError as error:
+            raise LoadError(f"--export-date {given!r}: expected YYYY-MM-DD") from error
+    match = DATE_IN_NAME.search(path.stem)
+    if match:
+        try:
+            return dt.date(*map(int, match.groups())).isoformat()
+        except ValueError:
+            pass
+    raise LoadError(
+        f"{path}: no date in its name to order it by; give --export-date YYYY-MM-DD "
+        "(the day the export was taken: file-name order is export order)"
+    )
+
+
+def target_path(
+    raw_dir: Path, table: str, source: Path, date: str, name: str | None
+) -> Path:
+    stem = name or source.stem
+    compact = date.replace("-", "")
+    for prefix in (date, compact):
+        if stem.startswith(prefix):
+            stem = stem[len(prefix) :].lstrip("_-. ") or table
+    stem = re.sub(r"[\s/\\]+", "_", stem)
+    return raw_dir / table / f"{date}_{stem}.parquet"
+
+
+def _locate_header(
+    path: Path, rows: Iterator, mapping: Mapping
+) -> tuple[list[str], int]:
+    """The header row (explicit, else the first of the first rows holding
+    every mapped header); returns its texts and 1-based row number."""
+    wanted = [c for c in mapping.columns if not c.is_constant]
+    seen: list[tuple[int, list[str]]] = []
+    for number, row in enumerate(rows, start=1):
+        texts = [_header_text(cell) for cell in row]
+        if mapping.header_row:
+            if number == mapping.header_row:
+                return texts, number
+            continue
+        if any(texts):
+            seen.append((number, texts))
+            if all(any(h in texts for h in c.headers) for c in wanted):
+                return texts, number
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    found = seen[0][1] if seen else []
+    missing = [c for c in wanted if not any(h in found for h in c.headers)]
+    described = "; ".join(
+        f"{c.name} ({'required' if c.required else 'optional'}): "
+        + " / ".join(c.headers)
+        for c in missing
+    )
+    raise LoadError(
+        f"{path}: refused, mapped header(s) not found: {described}. "
+        f"Headers found: {', '.join(h for h in found if h) or '(none)'}. "
+        f"Fix the mapping ({mapping.path}) or the export."
+    )
+
+
+def load_file(
+    path: Path,
+    mapping: Mapping,
+    raw_dir: Path,
+    date: str | None = None,
+    name: str | None = None,
+    encoding: str | None = None,
+    progress: bool = False,
+) -> FileResult:
+    if not path.is_file():
+        raise LoadError(f"{path}: no such file")
+    table = mapping.table
+    target = target_path(raw_dir, table.name, path, export_date(path, date), name)
+    if target.exists():
+        raise LoadError(
+            f"{target} already exists: not overwritten. A corrected re-export is a "
+            "new export: give it a name that sorts later (--name, or a later "
+            "--export-date); file-name order decides which export is newer"
+        )
+    chosen, rows = read_rows(path, mapping, encoding or mapping.encoding)
+    headers, header_line = _locate_header(path, rows, mapping)
+    positions: dict[str, int] = {}
+    for column in mapping.columns:
+        for header in column.headers:
+            matches = [i for i, h in enumerate(headers) if h == header]
+            if len(matches) > 1:
+                raise LoadError(
+                    f"{path}: header {header!r} appears {len(matches)} times"
+                )
+            if matches:
+                positions[column.name] = matches[0]
+                break
+    result = FileResult(source=path, target=target, encoding=chosen)
+    result.reports = {c.name: ColumnReport() for c in mapping.columns}
+    schema = pa.schema([(c.name, pa.string()) for c in mapping.columns])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" rows", desc=path.name, mininterval=0.5, file=sys.stderr)
+    try:
+        with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+            batch: dict[str, list[str | None]] = {c.name: [] for c in mapping.columns}
+            for line, row in enumerate(rows, start=header_line + 1):
+                result.rows_read += 1
+                if bar is not None:
+                    bar.update()
+                cells = list(row)
+                if all(cell_text(cell, "text") is None for cell in cells):
+                    result.blank_rows += 1
+                    continue
+                extra = cells[len(headers) :]
+                if any(cell_text(cell, "text") is not None for cell in extra):
+                    raise LoadError(
+                        f"{path}: row {line} has more values than the header has "
+                        f"columns ({len(cells)} > {len(headers)}): a broken export "
+                        "(an unquoted delimiter?); refused"
+                    )
+                for column in mapping.columns:
+                    if column.is_constant:
+                        value = column.value
+                    else:
+                        index = positions[column.name]
+                        cell = cells[index] if index < len(cells) else None
+                        value = convert(cell, column, result.reports[column.name], line)
+                    batch[column.name].append(value)
+                result.rows_written += 1
+                if result.rows_written % BATCH_ROWS == 0:
+                    writer.write_table(pa.table(batch, schema=schema))
+                    batch = {c.name: [] for c in mapping.columns}
+            writer.write_table(pa.table(batch, schema=schema))
+        os.link(temporary, target)  # fails rather than replace a file
+    except FileExistsError as error:
+        raise LoadError(f"{target} appeared meanwhile: not overwritten") from error
+    finally:
+        temporary.unlink(missing_ok=True)
+        if bar is not None:
+            bar.close()
+    return result
+
+
+def describe(result: FileResult, mapping: Mapping) -> list[str]:
+    lines = [
+        f"[load] {result.source} ({result.encoding}): {result.rows_read:,} rows read, "
+        f"{result.rows_written:,} written"
+        + (f" ({result.blank_rows:,} blank rows skipped)" if result.blank_rows else "")
+        + f" -> {result.target}"
+    ]
+    reason = {"timestamp": "unparseable_timestamp", "epoch_ms": "unparseable_timestamp"}
+    for column in mapping.columns:
+        report = result.reports[column.name]
+        if report.unmatched and report.first:
+            line, text = report.first
+            lines.append(
+                f"[load]   {column.name}: {report.unmatched:,} value(s) not in format "
+                f"{column.format!r} (first: row {line} {text!r}); written unchanged, "
+                f"staging will reject those rows ({reason[column.kind]})"
+            )
+        if report.noncontract and report.first_noncontract:
+            line, text = report.first_noncontract
+            wanted = (
+                "epoch milliseconds"
+                if column.kind == "epoch_ms"
+                else ("YYYY-MM-DD HH:MM:SS")
+            )
+            lines.append(
+                f"[load]   {column.name}: {report.noncontract:,} value(s) not in the "
+                f"contract's {wanted} (first: row {line} {text!r}) and no format in "
+                f"the mapping; written unchanged, staging will reject those rows"
+            )
+    return lines
+
+
+# ---------------------------------------------------------------- command
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m kefu_metrics.load",
+        description="Import CSV/TSV/Excel exports into KEFU_RAW_DIR/<table>/ as "
+        "Parquet (every column text), mapped by a mapping file.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, help="export files")
+    parser.add_argument("--mapping", required=True, type=Path, help="mapping YAML")
+    parser.add_argument(
+        "--raw-dir",
+        type=Path,
+        default=Path(os.environ.get("KEFU_RAW_DIR", "data/raw")),
+        help="raw folder (default: $KEFU_RAW_DIR, else data/raw)",
+    )
+    parser.add_argument(
+        "--export-date",
+        help="YYYY-MM-DD the export was taken (default: the date in each file name)",
+    )
+    parser.add_argument("--name", help="name after the date prefix (one file only)")
+    parser.add_argument(
+        "--encoding", help="CSV encoding (default: the mapping's, else detected)"
+    )
+    parser.add_argument("--sheet", help="Excel sheet (default: the mapping's or first)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    try:
+        if args.name and len(args.files) > 1:
+            raise LoadError(
+                "--name applies to one file; give files dated names instead"
+            )
+        mapping = load_mapping(args.mapping)
+        if args.sheet:
+            mapping.sheet = args.sheet
+        targets: dict[Path, Path] = {}
+        for path in args.files:
+            date = export_date(path, args.export_date)
+            target = target_path(
+                args.raw_dir, mapping.table.name, path, date, args.name
+            )
+            if target in targets.values():
+                raise LoadError(
+                    f"{path} and {[s for s, t in targets.items() if t == target][0]} "
+                    f"would both become {target}; give distinct names or dates"
+                )
+            targets[path] = target
+        for path in args.files:
+            size = path.stat().st_size if path.exists() else 0
+            result = load_file(
+                path,
+                mapping,
+                args.raw_dir,
+                date=args.export_date,
+                name=args.name,
+                encoding=args.encoding,
+                progress=not args.quiet
+                and sys.stderr.isatty()
+                and size > PROGRESS_MIN_ROWS * 50,
+            )
+            print("\n".join(describe(result, mapping)), file=sys.stderr)
+    except LoadError as error:
+        print(f"[load] error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
