@@ -7,13 +7,24 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kefu_metrics.dbt_project import BIN, REPO_ROOT, dbt_env, run_dbt
 
 __all__ = ["BIN", "REPO_ROOT", "dbt_env", "run_dbt"]
+
+
+def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query on a built DuckDB file, opened read-only."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
 
 
 def generate_demo(out: Path, *args: str) -> None:

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from kefu_testing import RAW_COLUMNS, dbt_env, generate_demo, run_dbt
+from kefu_testing import RAW_COLUMNS, dbt_env, generate_demo, query, run_dbt
 
 from kefu_metrics.demo import DEFAULT_START
 
@@ -355,14 +355,6 @@ def test_incremental_run_only_recomputed_recent_days(
     for platform in DEFAULT_START:
         first_day = dt.date.fromisoformat(day(platform, 0))
         assert windows[platform] > first_day, platform
-
-
-def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 @pytest.mark.parametrize("build", ["incremental", "full"])

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from kefu_testing import RAW_COLUMNS, dbt_env, run_dbt, write_minimal_raw
+from kefu_testing import RAW_COLUMNS, dbt_env, query, run_dbt, write_minimal_raw
 
 STAGING = [
     "--select",
@@ -27,14 +26,6 @@ def raw_dir(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
     write_minimal_raw(raw)
     return raw
-
-
-def query(database: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def test_garbage_rows_are_rejected_with_reasons(tmp_path: Path, raw_dir: Path):

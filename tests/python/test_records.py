@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from kefu_testing import RAW_COLUMNS, dbt_env, run_dbt, write_minimal_raw
+from kefu_testing import RAW_COLUMNS, dbt_env, query, run_dbt, write_minimal_raw
 
 MODELS_AND_DATA_TESTS = ["--exclude", "resource_type:unit_test"]
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -103,14 +102,6 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = work / "kefu.duckdb"
     run_dbt(["build", *MODELS_AND_DATA_TESTS], dbt_env(raw, database), work)
     return database
-
-
-def query(database: Path, sql: str) -> list[tuple[object, ...]]:
-    connection = duckdb.connect(str(database), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def test_session_exported_open_then_closed_is_staged_once_closed(database: Path):
