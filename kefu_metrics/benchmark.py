@@ -50,8 +50,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+from kefu_metrics.dbt_project import REPO_ROOT, dbt_command
+from kefu_metrics.dbt_project import dbt_env as project_dbt_env
+
 MESSAGE_TABLES = ("jd_chat_messages", "ks_messages", "tb_chat_messages")
 DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})(_part\d+)?\.parquet$")
 FLOORS = ("bare", "strict")
@@ -170,26 +171,20 @@ def row_counts(folder: Path) -> dict[str, int]:
 def dbt_env(
     work: Path, threads: str, memory_limit: str | None, target: str = "duckdb"
 ) -> dict[str, str]:
-    env = dict(os.environ)
+    env = project_dbt_env(
+        work / "raw",
+        work / "kefu.duckdb",
+        KEFU_TARGET=target,
+        KEFU_THREADS=threads,
+    )
     env.pop("KEFU_DUCKDB_MEMORY_LIMIT", None)
     if memory_limit:
         env["KEFU_DUCKDB_MEMORY_LIMIT"] = memory_limit
-    env.update(
-        DBT_PROFILES_DIR=str(REPO_ROOT),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        KEFU_TARGET=target,
-        KEFU_RAW_DIR=str(work / "raw"),
-        KEFU_DUCKDB_PATH=str(work / "kefu.duckdb"),
-        KEFU_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"),
-        KEFU_THREADS=threads,
-    )
     return env
 
 
 def run_dbt(name: str, args: list[str], work: Path, env: dict[str, str]) -> Step:
-    command = [str(BIN / "dbt"), *args, "--no-use-colors"]
-    command += ["--target-path", str(work / "target")]
-    command += ["--log-path", str(work / "logs")]
+    command = dbt_command([*args, "--no-use-colors"], work)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # no stale one
     return run_measured(name, command, work / f"{name}.log", env)
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from kefu_metrics.dbt_project import REPO_ROOT
+
 STAGING = REPO_ROOT / "models" / "staging"
 CONTRACT_PAGE = REPO_ROOT / "docs" / "raw_contract.md"
 PLATFORM_NAMES = {

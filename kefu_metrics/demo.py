@@ -47,6 +47,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kefu_metrics.dbt_project import REPO_ROOT
+
 from .demogen import dirty, exports, jd, kuaishou, taobao
 from .demogen.common import (
     EPOCH,
@@ -57,7 +59,6 @@ from .demogen.common import (
     yyyymmdd,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO_ROOT / "data" / "raw"
 PLATFORMS: dict[str, ModuleType] = {"jd": jd, "kuaishou": kuaishou, "taobao": taobao}
 DEFAULT_START = {

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from kefu_metrics.dbt_project import REPO_ROOT
 
 ENV_WORKING = "KEFU_DUCKDB_PATH"
 DEFAULT_WORKING = "data/kefu_metrics.duckdb"

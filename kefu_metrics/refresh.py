@@ -21,6 +21,7 @@ import sys
 from collections import deque
 from pathlib import Path
 
+from kefu_metrics.dbt_project import BIN
 from kefu_metrics.publish import (
     REPO_ROOT,
     PublishError,
@@ -31,7 +32,6 @@ from kefu_metrics.publish import (
     settings_from_env,
 )
 
-BIN = Path(sys.executable).parent
 LOCKED_EXIT = 3
 PUBLISH_FAILED_EXIT = 2
 

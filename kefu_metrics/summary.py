@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from kefu_metrics.dbt_project import REPO_ROOT
 
 
 def default_database() -> Path:

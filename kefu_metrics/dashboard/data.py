@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from kefu_metrics.dbt_project import REPO_ROOT
+
 DEFAULT_SERVING = "data/kefu_metrics_serving.duckdb"
 DEFAULT_WORKING = "data/kefu_metrics.duckdb"
 PREFERRED_SCHEMAS = ("marts", "main")

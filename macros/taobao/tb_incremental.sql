@@ -1,6 +1,6 @@
 {#-
-    Taobao incremental refresh (see macros/incremental.sql and DECISIONLOG
-    "Scheduled refresh (incremental)"). T = first_touched_date('taobao'),
+    Taobao incremental refresh (see macros/incremental.sql and
+    docs/design/incremental.md). T = first_touched_date('taobao'),
     the earliest date the newly loaded rows touch; R = refresh_from_date(
     'taobao') = T - kefu_reprocess_days.taobao (2).
 
@@ -12,7 +12,8 @@
       - int_taobao_sessions: from the session refresh date below (a
         session that began before T and goes on past it is recomputed
         whole, with its start date).
-      - int_taobao_orders_attributed: its own pre-hook (see that model).
+      - int_taobao_orders_scoped (and the two attribution steps after it):
+        their own pre-hook (see int_taobao_orders_scoped).
     - Buyer-days reach forward (an inquiry of day D is converted by an
       order up to D+2): platform buyer-days, 绩效 buyer-days and shop days
       start from R (kefu_metrics.incremental_by_date).
@@ -78,7 +79,7 @@
     ) }}
 {%- endmacro %}
 
-{#- Pre-hook of int_taobao_orders_attributed: drop the orders attributed
+{#- Pre-hook of the order attribution steps: drop the orders attributed
     again in full - created or paid from T on. (Orders still waiting for
     their 售后 agent are replaced by key, see the model.) -#}
 {% macro tb_delete_reattributed_orders() -%}
@@ -90,7 +91,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The config block of int_taobao_orders_attributed. -#}
+{#- The config block of the order attribution steps (int_taobao_orders_scoped,
+    int_taobao_orders_attributed, int_taobao_order_aftersale_agents). -#}
 {% macro tb_incremental_orders() -%}
     {{ kefu_metrics.incremental_config(
         partition_by=['stat_date'],

@@ -1,11 +1,11 @@
-"""Helpers shared by the project's pytest suites: run dbt, write raw files."""
+"""Helpers shared by the project's pytest suites: write raw files, run the
+generator; running dbt is kefu_metrics.dbt_project's (re-exported here)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,46 +13,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from kefu_metrics.dbt_project import BIN, REPO_ROOT, dbt_env, run_dbt
 
-
-def dbt_env(raw_dir: Path, database: Path, **extra: str) -> dict[str, str]:
-    """Environment for a dbt run on its own raw folder and DuckDB file."""
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(REPO_ROOT),
-        KEFU_RAW_DIR=str(raw_dir),
-        KEFU_DUCKDB_PATH=str(database),
-        KEFU_DUCKDB_TEMP_DIR=str(database.parent / "duckdb_tmp"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    env.update(extra)
-    return env
-
-
-def run_dbt(
-    args: Sequence[str], env: dict[str, str], work_dir: Path, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """Run dbt from the project root with its own target and log folders."""
-    command = [
-        str(BIN / "dbt"),
-        *args,
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(
-            f"dbt {' '.join(args)} failed ({result.returncode}):\n"
-            + result.stdout[-6000:]
-            + result.stderr[-3000:]
-        )
-    return result
+__all__ = ["BIN", "REPO_ROOT", "dbt_env", "run_dbt"]
 
 
 def query(database: Path, sql: str) -> list[tuple[Any, ...]]:

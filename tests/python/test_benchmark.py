@@ -16,8 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from kefu_metrics.benchmark import MESSAGE_TABLES
-
-REPO = Path(__file__).resolve().parents[2]
+from kefu_metrics.dbt_project import REPO_ROOT
 
 
 def parquet_rows(folder: Path) -> int:
@@ -34,7 +33,7 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, str]:
         [sys.executable, "-m", "kefu_metrics.benchmark"]
         + ["--messages", "20000", "--days", "3", "--work-dir", str(work)]
         + ["--keep", "--json", str(figures_path)],
-        cwd=REPO,
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=900,
@@ -145,7 +144,7 @@ def test_rejects_a_single_day(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "kefu_metrics.benchmark", "--days", "1"]
         + ["--work-dir", str(tmp_path)],
-        cwd=REPO,
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
     )

@@ -236,6 +236,12 @@ def export_earlier_states(raw: Path) -> RecordStory:
     return RecordStory(next_exports, received, stale, conflicting)
 
 
+# int_taobao_orders_scoped.scoped_at: the run that took the order (design:
+# docs/design/incremental.md); every other column must be equal
+RUN_COLUMNS = ["scoped_at"]
+RUN_COLUMN_TABLES = {"int_taobao_orders_scoped"}
+
+
 def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
     connection = duckdb.connect(str(database), read_only=True)
     try:
@@ -246,7 +252,12 @@ def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
         ).fetchall()
         result = {}
         for schema, name in tables:
-            rows = connection.execute(f"select * from {schema}.{name}").fetchall()
+            # bookkeeping columns hold the run that wrote the row
+            rows = connection.execute(
+                f"select * exclude ({', '.join(RUN_COLUMNS)}) from {schema}.{name}"
+                if name in RUN_COLUMN_TABLES
+                else f"select * from {schema}.{name}"
+            ).fetchall()
             result[f"{schema}.{name}"] = sorted(
                 (
                     tuple(round(v, 6) if isinstance(v, float) else v for v in row)

@@ -84,48 +84,22 @@ online_changes as (
     from waiter_status_log
 ),
 
--- Status changes and session starts on one time line per shop; a change
--- at exactly the session start is applied first (SPEC 7 JD).
-presence_events as (
-    select
-        shop_id,
-        changed_at as event_at,
-        0 as event_kind,
-        online_delta,
-        cast(null as {{ dbt.type_string() }}) as session_id
-    from online_changes
-    where online_delta <> 0
-
-    union all
-
-    select
-        shop_id,
-        session_started_at as event_at,
-        1 as event_kind,
-        0 as online_delta,
-        session_id
-    from sessions_started
-),
-
-online_agents_at_start as (
-    select
-        shop_id,
-        session_id,
-        sum(online_delta) over (
-            partition by shop_id
-            order by event_at, event_kind
-            rows between unbounded preceding and current row
-        ) as online_agents
-    from presence_events
-),
-
+-- online agents at each session start: the running sum of the changes at
+-- or before it (a change at exactly the start applies, SPEC 7 JD)
 sessions_with_presence as (
-    select
-        shop_id,
-        session_id,
-        online_agents
-    from online_agents_at_start
-    where session_id is not null
+    {{ kefu_metrics.as_of_lookup(
+        facts='online_changes',
+        probes='sessions_started',
+        partition_by=['shop_id'],
+        fact_at='changed_at',
+        probe_at='session_started_at',
+        fact_value='online_delta',
+        value_type=dbt.type_int(),
+        value_name='online_agents',
+        probe_columns={'session_id': dbt.type_string()},
+        aggregate='sum',
+        direction='at_or_before',
+    ) }}
 ),
 
 reported_sessions as (

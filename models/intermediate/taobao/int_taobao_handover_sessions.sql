@@ -53,40 +53,25 @@ human_sessions as (
 ),
 
 human_messages as (
-    select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        msg_id,
-        sent_at
-    from session_messages
-    where is_human_message
+    {{ kefu_metrics.tb_human_messages_in_order('session_messages') }}
 ),
 
--- human messages of each (shop, buyer) in conversation order, with the
--- time of the last message by another account before each run of
--- consecutive messages of one account
-human_messages_ordered as (
+-- each human message with the account and time of the one before it
+human_messages_after as (
     select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        sent_at,
-        row_number() over (
-            partition by shop_id, buyer_nick
-            order by sent_at, msg_id
-        ) as human_seq,
+        *,
         lag(account_nick) over (
             partition by shop_id, buyer_nick
-            order by sent_at, msg_id
+            order by human_seq
         ) as previous_account_nick,
         lag(sent_at) over (
             partition by shop_id, buyer_nick
-            order by sent_at, msg_id
+            order by human_seq
         ) as previous_sent_at
     from human_messages
 ),
 
+-- runs of consecutive messages of one account
 human_runs as (
     select
         *,
@@ -97,7 +82,7 @@ human_runs as (
                 then 1
             else 0
         end as is_run_start
-    from human_messages_ordered
+    from human_messages_after
 ),
 
 human_run_numbers as (
@@ -111,6 +96,8 @@ human_run_numbers as (
     from human_runs
 ),
 
+-- every human message with the time of the last message by another
+-- account before its run
 human_stream as (
     select
         shop_id,
@@ -125,38 +112,20 @@ human_stream as (
 ),
 
 -- the last human message (any account) at or before each session start
-start_events as (
-    select
-        shop_id,
-        buyer_nick,
-        sent_at as event_at,
-        0 as event_kind,
-        human_seq,
-        cast(null as {{ dbt.type_string() }}) as session_key
-    from human_stream
-    union all
-    select
-        shop_id,
-        buyer_nick,
-        started_at as event_at,
-        1 as event_kind,
-        cast(null as {{ dbt.type_bigint() }}) as human_seq,
-        session_key
-    from human_sessions
-),
-
 start_lookups as (
-    select
-        shop_id,
-        buyer_nick,
-        event_kind,
-        session_key,
-        max(human_seq) over (
-            partition by shop_id, buyer_nick
-            order by event_at, event_kind
-            rows between unbounded preceding and current row
-        ) as last_human_seq
-    from start_events
+    {{ kefu_metrics.as_of_lookup(
+        facts='human_stream',
+        probes='human_sessions',
+        partition_by=['shop_id', 'buyer_nick'],
+        fact_at='sent_at',
+        probe_at='started_at',
+        fact_value='human_seq',
+        value_type=dbt.type_bigint(),
+        value_name='last_human_seq',
+        probe_columns={'session_key': dbt.type_string()},
+        aggregate='max',
+        direction='at_or_before',
+    ) }}
 ),
 
 handover_checks as (
@@ -174,9 +143,7 @@ handover_checks as (
         end as last_other_agent_message_at
     from human_sessions
     inner join start_lookups
-        on
-            human_sessions.session_key = start_lookups.session_key
-            and start_lookups.event_kind = 1
+        on human_sessions.session_key = start_lookups.session_key
     left join human_stream as last_message
         on
             start_lookups.shop_id = last_message.shop_id

@@ -11,18 +11,8 @@ with chat_messages as (
     select * from {{ ref('stg_taobao__chat_messages') }}
 ),
 
-filter_accounts as (
-    select * from {{ ref('stg_taobao__filter_accounts') }}
-),
-
 listed_buyers as (
-    select
-        shop_id,
-        buyer_nick,
-        max(case when category = 'sub_account' then 1 else 0 end)
-            as is_listed_sub_account
-    from filter_accounts
-    group by shop_id, buyer_nick
+    select * from {{ ref('int_taobao_filter_list_buyers') }}
 ),
 
 final as (
@@ -42,10 +32,9 @@ final as (
         case
             when chat_messages.sender_type = 'buyer' then 0 else 1
         end as sender_order,
-        (
-            chat_messages.buyer_nick like '%:%'
-            or coalesce(listed_buyers.is_listed_sub_account, 0) = 1
-        ) as is_sub_account_buyer,
+        {{ kefu_metrics.tb_is_sub_account_buyer(
+            'chat_messages.buyer_nick',
+            'listed_buyers.is_listed_sub_account') }} as is_sub_account_buyer,
         (
             chat_messages.buyer_nick like '%:%'
             or listed_buyers.buyer_nick is not null

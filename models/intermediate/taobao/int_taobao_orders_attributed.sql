@@ -1,37 +1,29 @@
-{#- 落实下单 / 落实付款 / 催付 / 售后责任 for every order (SPEC 4.2, 7).
+{#- Step 2 of the order attribution (SPEC 4.2, 7): 落实下单, 落实付款 and 催付
+    of the orders int_taobao_orders_scoped took in this run (all of them on
+    a full refresh). 售后责任 is step 3, int_taobao_order_aftersale_agents;
+    tb_order_attribution joins the two.
 
-    Candidates are the hand-over sessions of int_taobao_handover_sessions
-    (the 绩效 10-minute sessions of every non-group human chat, whatever
-    the buyer; hand-over by the rule of the session's start date).
-
-    Credit at t: the latest hand-over session starting at or before t with
-    a human message at or before t (ties: later latest human message of
-    its agent at or before t, then greater account_nick); credited when
-    that agent's latest human message at or before t is at or after
-    t - tb_attribution_lookback_days days, else nobody.
-    落实下单 at created_at (rules of its date). 落实付款 at paid_at (rules of
-    paid_at's date); for a silent order only sessions starting at or after
-    created_at + tb_silent_order_followup_seconds are candidates.
-    售后责任: first human message at or after received_at, any account.
-
-    Only the order's buyer's (shop, buyer) chats count: its hand-over
-    sessions, and its human messages from the earliest of created_at,
-    paid_at and received_at minus the longest lookback of the rulebook
-    (nothing earlier can decide a credit or a 售后 agent).
-    Incremental: a credit at t depends only on the chats up to t, so an
-    order created and paid before the first date the new rows touch (T)
-    keeps its credits. The pre-hook deletes the orders created or paid
-    from T on; they are attributed again in full, as are new orders. A
-    stored order still without a 售后 agent, or with one from T on, gets
-    its 售后 agent again from the messages sent from T on (every earlier
-    message was seen when it was stored) and replaces its row by key. -#}
+    Credit at t: the latest hand-over session (int_taobao_handover_sessions)
+    starting at or before t with a human message at or before t (ties: the
+    later latest human message of its agent at or before t, then the
+    greater account_nick); its agent is credited when that message is at or
+    after t - tb_attribution_lookback_days, else nobody. 落实下单 at
+    created_at, 落实付款 at paid_at, each under the rules of its date; a
+    silent order's payment only through sessions starting at or after
+    created_at + tb_silent_order_followup_seconds. Only the buyer's chats
+    with the shop count, from the earliest credit moment minus the longest
+    lookback of the rulebook (no earlier message can be credited). -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_orders() }}
-{%- if is_incremental() %}
-{%- set first_touched = kefu_metrics.first_touched_date('taobao') %}
-{%- endif %}
 
-with all_session_messages as (
+with scoped_orders as (
+    select * from {{ ref('int_taobao_orders_scoped') }}
+    {%- if is_incremental() %}
+    where scoped_at = {{ kefu_metrics.run_timestamp() }}
+    {%- endif %}
+),
+
+session_messages as (
     select * from {{ ref('int_taobao_session_messages') }}
 ),
 
@@ -39,67 +31,12 @@ all_handover_sessions as (
     select * from {{ ref('int_taobao_handover_sessions') }}
 ),
 
-staged_orders as (
-    select * from {{ ref('stg_taobao__orders') }}
-),
-
-filter_accounts as (
-    select * from {{ ref('stg_taobao__filter_accounts') }}
+listed_buyers as (
+    select * from {{ ref('int_taobao_filter_list_buyers') }}
 ),
 
 rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
-),
-{%- if is_incremental() %}
-
-stored_orders as (
-    select * from {{ this }}
-),
-{%- endif %}
-
--- the orders attributed in full: all of them, or on an incremental run
--- the ones not stored (new, or deleted by the pre-hook)
-orders as (
-    select staged_orders.*
-    from staged_orders
-    {%- if is_incremental() %}
-    left join stored_orders
-        on
-            staged_orders.shop_id = stored_orders.shop_id
-            and staged_orders.order_id = stored_orders.order_id
-    where stored_orders.order_id is null
-    {%- endif %}
-),
-{%- if is_incremental() %}
-
-aftersale_pending_orders as (
-    select * from stored_orders
-    where
-        received_at is not null
-        and (
-            aftersale_message_at is null
-            or cast(aftersale_message_at as date)
-            >= {{ first_touched }}
-        )
-),
-{%- endif %}
-
--- the chats this run reads, per (shop, buyer), from read_from on: a credit
--- at t needs only the credited agent's messages from t - lookback days
--- (an older latest message is not credited either), a 售后 agent only the
--- messages from received_at on (a stored order still waiting for one:
--- from T on, every earlier message was seen when it was stored); the
--- hand-over sessions come stored (int_taobao_handover_sessions).
-order_read_times as (
-    select
-        shop_id,
-        buyer_nick,
-        least(
-            created_at,
-            coalesce(paid_at, created_at),
-            coalesce(received_at, created_at)
-        ) as earliest_at
-    from orders
 ),
 
 lookback_limit as (
@@ -107,59 +44,44 @@ lookback_limit as (
     from rulebook
 ),
 
-read_windows as (
-    select
-        order_read_times.shop_id,
-        order_read_times.buyer_nick,
-        1 as has_orders,
-        {{ kefu_metrics.add_seconds(
-            'order_read_times.earliest_at',
-            '-86400.0 * lookback_limit.max_lookback_days') }} as read_from
-    from order_read_times
-    cross join lookback_limit
-    {%- if is_incremental() %}
+credit_kinds as (
+    select 'order' as credit_kind
     union all
-    select
-        shop_id,
-        buyer_nick,
-        0 as has_orders,
-        cast({{ first_touched }} as timestamp)
-            as read_from
-    from aftersale_pending_orders
-    {%- endif %}
+    select 'payment' as credit_kind
+    union all
+    select 'silent_payment' as credit_kind
 ),
 
+-- per (shop, buyer): read its human messages from the earliest credit
+-- moment minus the longest lookback
 read_buyers as (
     select
-        shop_id,
-        buyer_nick,
-        max(has_orders) as has_orders,
-        min(read_from) as read_from
-    from read_windows
-    group by shop_id, buyer_nick
+        scoped_orders.shop_id,
+        scoped_orders.buyer_nick,
+        min({{ kefu_metrics.add_seconds(
+            'least(scoped_orders.created_at,'
+            ~ ' coalesce(scoped_orders.paid_at, scoped_orders.created_at))',
+            '-86400.0 * lookback_limit.max_lookback_days') }}) as read_from
+    from scoped_orders
+    cross join lookback_limit
+    group by scoped_orders.shop_id, scoped_orders.buyer_nick
 ),
 
--- human messages of each (shop, buyer) read, in conversation order
-human_stream as (
+-- the human messages of those buyers a credit can need
+human_messages as (
     select
-        all_session_messages.shop_id,
-        all_session_messages.buyer_nick,
-        all_session_messages.account_nick,
-        all_session_messages.msg_id,
-        all_session_messages.sent_at,
-        row_number() over (
-            partition by
-                all_session_messages.shop_id, all_session_messages.buyer_nick
-            order by all_session_messages.sent_at, all_session_messages.msg_id
-        ) as human_seq
-    from all_session_messages
+        session_messages.shop_id,
+        session_messages.buyer_nick,
+        session_messages.account_nick,
+        session_messages.sent_at
+    from session_messages
     inner join read_buyers
         on
-            all_session_messages.shop_id = read_buyers.shop_id
-            and all_session_messages.buyer_nick = read_buyers.buyer_nick
+            session_messages.shop_id = read_buyers.shop_id
+            and session_messages.buyer_nick = read_buyers.buyer_nick
     where
-        all_session_messages.is_human_message
-        and all_session_messages.sent_at >= read_buyers.read_from
+        session_messages.is_human_message
+        and session_messages.sent_at >= read_buyers.read_from
 ),
 
 handover_sessions as (
@@ -169,65 +91,43 @@ handover_sessions as (
         on
             all_handover_sessions.shop_id = read_buyers.shop_id
             and all_handover_sessions.buyer_nick = read_buyers.buyer_nick
-    where all_handover_sessions.is_handover and read_buyers.has_orders = 1
+    where all_handover_sessions.is_handover
 ),
 
 -- one probe per credit to decide: the order at created_at; its payment at
 -- paid_at over all hand-overs and, for a silent order, over follow-ups
-order_rules as (
-    select
-        orders.shop_id,
-        orders.order_id,
-        orders.buyer_nick,
-        orders.created_at,
-        orders.paid_at,
-        created_rules.tb_attribution_lookback_days
-            as created_lookback_days,
-        paid_rules.tb_attribution_lookback_days as paid_lookback_days,
-        paid_rules.tb_silent_order_followup_seconds
-    from orders
-    left join rulebook as created_rules
-        on cast(orders.created_at as date) = created_rules.rule_date
-    left join rulebook as paid_rules
-        on cast(orders.paid_at as date) = paid_rules.rule_date
-),
-
+-- only (earliest_start_at)
 credit_probes as (
     select
-        shop_id,
-        order_id,
-        buyer_nick,
-        'order' as credit_kind,
-        created_at as credit_at,
-        cast(null as timestamp) as earliest_start_at,
-        created_lookback_days as lookback_days
-    from order_rules
-    union all
-    select
-        shop_id,
-        order_id,
-        buyer_nick,
-        'payment' as credit_kind,
-        paid_at as credit_at,
-        cast(null as timestamp) as earliest_start_at,
-        paid_lookback_days as lookback_days
-    from order_rules
-    where paid_at is not null
-    union all
-    select
-        shop_id,
-        order_id,
-        buyer_nick,
-        'silent_payment' as credit_kind,
-        paid_at as credit_at,
-        {{ kefu_metrics.add_seconds(
-            'created_at', 'tb_silent_order_followup_seconds') }}
-            as earliest_start_at,
-        paid_lookback_days as lookback_days
-    from order_rules
-    where paid_at is not null
+        scoped_orders.shop_id,
+        scoped_orders.order_id,
+        scoped_orders.buyer_nick,
+        probe.credit_kind,
+        case
+            when probe.credit_kind = 'order' then scoped_orders.created_at
+            else scoped_orders.paid_at
+        end as credit_at,
+        case
+            when probe.credit_kind = 'silent_payment'
+                then {{ kefu_metrics.add_seconds(
+                    'scoped_orders.created_at',
+                    'paid_rules.tb_silent_order_followup_seconds') }}
+        end as earliest_start_at,
+        case
+            when probe.credit_kind = 'order'
+                then created_rules.tb_attribution_lookback_days
+            else paid_rules.tb_attribution_lookback_days
+        end as lookback_days
+    from scoped_orders
+    cross join credit_kinds as probe
+    left join rulebook as created_rules
+        on cast(scoped_orders.created_at as date) = created_rules.rule_date
+    left join rulebook as paid_rules
+        on cast(scoped_orders.paid_at as date) = paid_rules.rule_date
+    where probe.credit_kind = 'order' or scoped_orders.paid_at is not null
 ),
 
+-- the hand-over sessions a credit can go to, keeping the latest start
 candidates as (
     select
         credit_probes.shop_id,
@@ -266,72 +166,46 @@ latest_candidates as (
 ),
 
 -- each latest candidate agent's last human message at or before t
-agent_events as (
-    select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        sent_at as event_at,
-        0 as event_kind,
-        sent_at as message_at,
-        cast(null as {{ dbt.type_string() }}) as order_id,
-        cast(null as {{ dbt.type_string() }}) as credit_kind
-    from human_stream
-    union all
-    select
-        shop_id,
-        buyer_nick,
-        account_nick,
-        credit_at as event_at,
-        1 as event_kind,
-        cast(null as timestamp) as message_at,
-        order_id,
-        credit_kind
-    from latest_candidates
-),
-
-agent_lookups as (
-    select
-        shop_id,
-        order_id,
-        credit_kind,
-        account_nick,
-        event_kind,
-        max(message_at) over (
-            partition by shop_id, buyer_nick, account_nick
-            order by event_at, event_kind
-            rows between unbounded preceding and current row
-        ) as agent_last_message_at
-    from agent_events
+agent_last_messages as (
+    {{ kefu_metrics.as_of_lookup(
+        facts='human_messages',
+        probes='latest_candidates',
+        partition_by=['shop_id', 'buyer_nick', 'account_nick'],
+        fact_at='sent_at',
+        probe_at='credit_at',
+        fact_value='sent_at',
+        value_type='timestamp',
+        value_name='agent_last_message_at',
+        probe_columns={
+            'order_id': dbt.type_string(),
+            'credit_kind': dbt.type_string(),
+        },
+        aggregate='max',
+        direction='at_or_before',
+    ) }}
 ),
 
 ranked_candidates as (
     select
-        latest_candidates.shop_id,
-        latest_candidates.order_id,
-        latest_candidates.credit_kind,
-        latest_candidates.credit_at,
-        latest_candidates.lookback_days,
-        latest_candidates.account_nick,
-        latest_candidates.started_at,
-        agent_lookups.agent_last_message_at,
+        latest_candidates.*,
+        agent_last_messages.agent_last_message_at,
         row_number() over (
             partition by
                 latest_candidates.shop_id,
                 latest_candidates.order_id,
                 latest_candidates.credit_kind
             order by
-                agent_lookups.agent_last_message_at desc nulls last,
+                agent_last_messages.agent_last_message_at desc nulls last,
                 latest_candidates.account_nick desc
         ) as candidate_rank
     from latest_candidates
-    inner join agent_lookups
+    inner join agent_last_messages
         on
-            latest_candidates.shop_id = agent_lookups.shop_id
-            and latest_candidates.order_id = agent_lookups.order_id
-            and latest_candidates.credit_kind = agent_lookups.credit_kind
-            and latest_candidates.account_nick = agent_lookups.account_nick
-            and agent_lookups.event_kind = 1
+            latest_candidates.shop_id = agent_last_messages.shop_id
+            and latest_candidates.order_id = agent_last_messages.order_id
+            and latest_candidates.credit_kind = agent_last_messages.credit_kind
+            and latest_candidates.account_nick
+            = agent_last_messages.account_nick
 ),
 
 credits as (
@@ -348,196 +222,48 @@ credits as (
             'credit_at', '-86400.0 * lookback_days') }}
 ),
 
--- 售后责任: the first human message at or after received_at
-aftersale_orders as (
+final as (
     select
-        shop_id,
-        order_id,
-        buyer_nick,
-        received_at
-    from orders
-    where received_at is not null
-    {%- if is_incremental() %}
-    union all
-    select
-        shop_id,
-        order_id,
-        buyer_nick,
-        received_at
-    from aftersale_pending_orders
-    {%- endif %}
-),
-
-received_events as (
-    select
-        shop_id,
-        buyer_nick,
-        sent_at as event_at,
-        1 as event_kind,
-        human_seq,
-        cast(null as {{ dbt.type_string() }}) as order_id
-    from human_stream
-    union all
-    select
-        shop_id,
-        buyer_nick,
-        received_at as event_at,
-        0 as event_kind,
-        cast(null as {{ dbt.type_bigint() }}) as human_seq,
-        order_id
-    from aftersale_orders
-),
-
-received_lookups as (
-    select
-        shop_id,
-        buyer_nick,
-        order_id,
-        event_kind,
-        min(human_seq) over (
-            partition by shop_id, buyer_nick
-            order by event_at, event_kind
-            rows between current row and unbounded following
-        ) as next_human_seq
-    from received_events
-),
-
-aftersale_agents as (
-    select
-        received_lookups.shop_id,
-        received_lookups.order_id,
-        next_message.account_nick,
-        next_message.sent_at
-    from received_lookups
-    inner join human_stream as next_message
-        on
-            received_lookups.shop_id = next_message.shop_id
-            and received_lookups.buyer_nick = next_message.buyer_nick
-            and received_lookups.next_human_seq = next_message.human_seq
-    where received_lookups.event_kind = 0
-),
-
-listed_sub_accounts as (
-    select distinct
-        shop_id,
-        buyer_nick
-    from filter_accounts
-    where category = 'sub_account'
-),
-
-attributed as (
-    select
-        orders.order_id,
-        orders.shop_id,
-        orders.buyer_nick,
-        orders.created_at,
-        orders.paid_at,
-        orders.amount,
-        order_credits.account_nick as order_agent,
-        aftersale_agents.account_nick as aftersale_agent,
-        aftersale_agents.sent_at as aftersale_message_at,
-        orders.received_at,
+        scoped_orders.order_id,
+        scoped_orders.shop_id,
+        scoped_orders.buyer_nick,
+        scoped_orders.created_at,
+        scoped_orders.paid_at,
+        scoped_orders.amount,
         case
             when order_credits.account_nick is null then 'silent'
             else 'inquiry'
         end as order_kind,
-        -- a silent order's payment can only come from a follow-up
-        case
-            when order_credits.account_nick is null
-                then silent_payment_credits.account_nick
-            else payment_credits.account_nick
-        end as payment_agent,
-        case
-            when order_credits.account_nick is null
-                then silent_payment_credits.credited_session_started_at
-            else payment_credits.credited_session_started_at
-        end as payment_session_started_at,
-        (
-            orders.buyer_nick like '%:%'
-            or listed_sub_accounts.buyer_nick is not null
-        ) as is_sub_account_buyer
-    from orders
+        order_credits.account_nick as order_agent,
+        paid_credits.account_nick as payment_agent,
+        {{ kefu_metrics.tb_is_sub_account_buyer(
+            'scoped_orders.buyer_nick',
+            'listed_buyers.is_listed_sub_account') }} as is_sub_account_buyer,
+        cast(scoped_orders.created_at as date) as stat_date,
+        cast(scoped_orders.paid_at as date) as paid_date,
+        coalesce(
+            paid_credits.credited_session_started_at > scoped_orders.created_at,
+            false
+        ) as is_urged_payment
+    from scoped_orders
     left join credits as order_credits
         on
-            orders.shop_id = order_credits.shop_id
-            and orders.order_id = order_credits.order_id
+            scoped_orders.shop_id = order_credits.shop_id
+            and scoped_orders.order_id = order_credits.order_id
             and order_credits.credit_kind = 'order'
-    left join credits as payment_credits
+    -- a silent order's payment can only come from a follow-up
+    left join credits as paid_credits
         on
-            orders.shop_id = payment_credits.shop_id
-            and orders.order_id = payment_credits.order_id
-            and payment_credits.credit_kind = 'payment'
-    left join credits as silent_payment_credits
+            scoped_orders.shop_id = paid_credits.shop_id
+            and scoped_orders.order_id = paid_credits.order_id
+            and paid_credits.credit_kind = case
+                when order_credits.account_nick is null then 'silent_payment'
+                else 'payment'
+            end
+    left join listed_buyers
         on
-            orders.shop_id = silent_payment_credits.shop_id
-            and orders.order_id = silent_payment_credits.order_id
-            and silent_payment_credits.credit_kind = 'silent_payment'
-    left join aftersale_agents
-        on
-            orders.shop_id = aftersale_agents.shop_id
-            and orders.order_id = aftersale_agents.order_id
-    left join listed_sub_accounts
-        on
-            orders.shop_id = listed_sub_accounts.shop_id
-            and orders.buyer_nick = listed_sub_accounts.buyer_nick
-),
-
-attributed_orders as (
-    select
-        order_id,
-        shop_id,
-        buyer_nick,
-        created_at,
-        paid_at,
-        received_at,
-        amount,
-        order_kind,
-        order_agent,
-        payment_agent,
-        aftersale_agent,
-        aftersale_message_at,
-        is_sub_account_buyer,
-        cast(created_at as date) as stat_date,
-        cast(paid_at as date) as paid_date,
-        coalesce(payment_session_started_at > created_at, false)
-            as is_urged_payment
-    from attributed
-),
-{%- if is_incremental() %}
-
--- stored orders with a pending 售后 agent: stored credits, new 售后 agent
-reattributed_orders as (
-    select
-        aftersale_pending_orders.order_id,
-        aftersale_pending_orders.shop_id,
-        aftersale_pending_orders.buyer_nick,
-        aftersale_pending_orders.created_at,
-        aftersale_pending_orders.paid_at,
-        aftersale_pending_orders.received_at,
-        aftersale_pending_orders.amount,
-        aftersale_pending_orders.order_kind,
-        aftersale_pending_orders.order_agent,
-        aftersale_pending_orders.payment_agent,
-        aftersale_agents.account_nick as aftersale_agent,
-        aftersale_agents.sent_at as aftersale_message_at,
-        aftersale_pending_orders.is_sub_account_buyer,
-        aftersale_pending_orders.stat_date,
-        aftersale_pending_orders.paid_date,
-        aftersale_pending_orders.is_urged_payment
-    from aftersale_pending_orders
-    left join aftersale_agents
-        on
-            aftersale_pending_orders.shop_id = aftersale_agents.shop_id
-            and aftersale_pending_orders.order_id = aftersale_agents.order_id
-),
-{%- endif %}
-
-final as (
-    select * from attributed_orders
-    {%- if is_incremental() %}
-    union all
-    select * from reattributed_orders
-    {%- endif %}
+            scoped_orders.shop_id = listed_buyers.shop_id
+            and scoped_orders.buyer_nick = listed_buyers.buyer_nick
 )
 
 select * from final

@@ -1,4 +1,4 @@
-{#- Incremental refresh (DECISIONLOG "Scheduled refresh"): an incremental
+{#- Incremental refresh (docs/design/incremental.md): an incremental
     run of int_taobao_session_messages reads the stored messages of one day
     before the refresh date as context, so a 10-minute-split gap
     (tb_max_wait_seconds) longer than a day would start sessions the full
