@@ -159,6 +159,12 @@
     {%- if unique_key is not none -%}
         {%- do settings.update({'unique_key': unique_key}) -%}
     {%- endif -%}
+    {{ kefu_metrics.config_with_hooks(settings, pre_hook, on_schema_change) }}
+{%- endmacro %}
+
+{#- config() with the engine's settings plus the two options both engines
+    pass through unchanged when a model gives them. -#}
+{% macro config_with_hooks(settings, pre_hook, on_schema_change) -%}
     {%- if pre_hook is not none -%}
         {%- do settings.update({'pre_hook': pre_hook}) -%}
     {%- endif -%}
@@ -179,13 +185,7 @@
     {%- if unique_key is not none -%}
         {%- do settings.update({'partition_rewrite_key': unique_key}) -%}
     {%- endif -%}
-    {%- if pre_hook is not none -%}
-        {%- do settings.update({'pre_hook': pre_hook}) -%}
-    {%- endif -%}
-    {%- if on_schema_change is not none -%}
-        {%- do settings.update({'on_schema_change': on_schema_change}) -%}
-    {%- endif -%}
-    {{ config(settings) }}
+    {{ kefu_metrics.config_with_hooks(settings, pre_hook, on_schema_change) }}
 {%- endmacro %}
 
 {#- SQL: delete the rows of the model's table matching predicate. DuckDB
