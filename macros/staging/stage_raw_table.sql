@@ -206,15 +206,21 @@ single_rows as (
 ),
 
 -- the new rows of a repeated key: found by their key before the other
--- columns are trimmed
+-- columns are trimmed (the file name is taken below the join: Spark's
+-- input_file_name() is only defined over a single scan)
 repeated_rows as (
     select
         {%- for column in columns %}
         {{ kefu_metrics.clean_text('source_rows.' ~ column.name) }}
             as {{ column.name }},
         {%- endfor %}
-        {{ kefu_metrics.raw_source_file() }} as source_file
-    from {{ raw_rows }} as source_rows
+        source_rows.source_file__ as source_file
+    from (
+        select
+            raw_rows.*,
+            {{ kefu_metrics.raw_source_file() }} as source_file__
+        from {{ raw_rows }} as raw_rows
+    ) as source_rows
     inner join repeated_keys
         on {{ repeated_key_join }}
 ),
