@@ -1,4 +1,4 @@
-"""Raw-file discovery (macros/staging/raw_files.sql): a bad or unexpected file
+"""Raw-file discovery (macros/staging/raw_files/): a bad or unexpected file
 stops the build with a message naming the file and the column, typed Parquet
 columns are read for what they are, a platform without files is left out,
 a rewritten file is never silently stale, and a file with many rejected rows
