@@ -10,8 +10,10 @@ paid; identical re-exports; one order twice in one file); run 3 brings the
 orders' next state (received), a stale re-export whose name sorts before
 every loaded file and a late file for an old day. Then everything is
 rebuilt from scratch into another database; every mart and intermediate
-table must be equal (doubles compared to 6 decimals, since sums of doubles
-may differ in the last bit with the order of rows)."""
+table, and every staging base table (each raw row with its row key
+source_file + source_row_number and its row_status), must be equal (doubles
+compared to 6 decimals, since sums of doubles may differ in the last bit
+with the order of rows)."""
 
 from __future__ import annotations
 
@@ -238,8 +240,9 @@ def export_earlier_states(raw: Path) -> RecordStory:
 
 # int_taobao_orders_scoped.scoped_at: the run that took the order (design:
 # docs/design/incremental.md); every other column must be equal
-RUN_COLUMNS = ["scoped_at"]
-RUN_COLUMN_TABLES = {"int_taobao_orders_scoped"}
+# bookkeeping columns that hold the run that wrote the row
+RUN_COLUMNS = {"int_taobao_orders_scoped": ["scoped_at"]}
+BASE_RUN_COLUMNS = ["_loaded_at"]
 
 
 def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -247,15 +250,19 @@ def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
     try:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema in ('marts', 'intermediate') "
-            "and table_name <> 'int_refresh_window'"
+            "where (table_schema in ('marts', 'intermediate') "
+            "and table_name <> 'int_refresh_window') "
+            "or (table_schema = 'staging' and table_type = 'BASE TABLE' "
+            "and table_name like 'base%' and table_name not like '%raw_files')"
         ).fetchall()
         result = {}
         for schema, name in tables:
-            # bookkeeping columns hold the run that wrote the row
+            run_columns = RUN_COLUMNS.get(
+                name, BASE_RUN_COLUMNS if schema == "staging" else []
+            )
             rows = connection.execute(
-                f"select * exclude ({', '.join(RUN_COLUMNS)}) from {schema}.{name}"
-                if name in RUN_COLUMN_TABLES
+                f"select * exclude ({', '.join(run_columns)}) from {schema}.{name}"
+                if run_columns
                 else f"select * from {schema}.{name}"
             ).fetchall()
             result[f"{schema}.{name}"] = sorted(

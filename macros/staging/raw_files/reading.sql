@@ -4,7 +4,8 @@
 
 
 {#- The relation of raw rows of `files`: every contract column as text
-    (named as the contract names it), plus `filename`. Checks each file's
+    (named as the contract names it), plus `filename` and
+    `file_row_number` (the row's place in its file, from 0). Checks each file's
     columns and their types first. -#}
 {% macro raw_files_relation(table_name, files, columns) -%}
     {%- if files | length == 0 -%}
@@ -13,7 +14,8 @@
             {%- for column in columns %}
             cast(null as varchar) as {{ column.name }},
             {%- endfor %}
-            cast(null as varchar) as filename
+            cast(null as varchar) as filename,
+            cast(null as bigint) as file_row_number
         where false
     )
     {%- else -%}
@@ -55,9 +57,9 @@
                 {%- endfor -%}
                 {%- do selects.append(
                     "select " ~ expressions | join(', ')
-                    ~ ", filename from read_parquet(["
+                    ~ ", filename, file_row_number from read_parquet(["
                     ~ kefu_metrics.quoted_paths(group.files)
-                    ~ "], filename = true)") -%}
+                    ~ "], filename = true, file_row_number = true)") -%}
             {%- endif -%}
         {%- endfor -%}
         {%- if problems -%}

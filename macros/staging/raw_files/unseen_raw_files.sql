@@ -44,7 +44,11 @@
 
 
 {#- The raw rows still to load: every file on a full refresh; on an
-    incremental run only the files the table has not stored yet. -#}
+    incremental run only the files the table has not stored yet. Besides
+    the contract columns, each row carries its file (raw_source_file) and
+    `file_row_number`, its place in the file (0 = the first row; DuckDB's
+    read_parquet(file_row_number = true), Spark's _metadata.row_index),
+    the row key of the base table with the file (stage_raw_table). -#}
 {% macro unseen_raw_files(src, table_name, columns=none) -%}
     {#- record the files a build loaded (see record_raw_files) -#}
     {{- config(post_hook="{{ kefu_metrics.record_raw_files('"
@@ -71,16 +75,23 @@
     values of source_file: no data read). The filter must not be a
     subquery: Spark plans `not in (select ...)` as a join, above which
     input_file_name() - the raw row's file - is empty, so every file would
-    look new and lose its name. A plain filter stays inside the scan. -#}
+    look new and lose its name. A plain filter stays inside the scan, and
+    so does the file's hidden _metadata.row_index (Parquet). -#}
 {% macro spark__unseen_raw_files(src, table_name, columns) -%}
-    {%- if is_incremental() and execute
-        and '__dbt__cte__' not in (src | string) -%}
-        {%- set stored = run_query(
-            "select distinct source_file from " ~ this
-            ~ " where source_file is not null") -%}
-        {%- set files = stored.columns[0].values() | list -%}
+    {%- if '__dbt__cte__' in (src | string) -%}
+    {{ kefu_metrics.default__unseen_raw_files(src, table_name, columns) }}
+    {%- else -%}
+        {%- set files = [] -%}
+        {%- if is_incremental() and execute -%}
+            {%- set stored = run_query(
+                "select distinct source_file from " ~ this
+                ~ " where source_file is not null") -%}
+            {%- set files = stored.columns[0].values() | list -%}
+        {%- endif -%}
     (
-        select *
+        select
+            *,
+            _metadata.row_index as file_row_number
         from {{ src }}
         {%- if files | length > 0 %}
         where {{ kefu_metrics.raw_source_file() }} not in (
@@ -91,8 +102,6 @@
         )
         {%- endif %}
     )
-    {%- else -%}
-    {{ kefu_metrics.default__unseen_raw_files(src, table_name, columns) }}
     {%- endif -%}
 {%- endmacro %}
 

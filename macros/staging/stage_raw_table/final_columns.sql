@@ -42,6 +42,7 @@ final as (
     select
         '{{ table_name }}' as source_table,
         source_file,
+        source_row_number,
         row_status,
         check_reason as reject_reason,
         check_column as reject_column,
@@ -77,4 +78,40 @@ final as (
         from checked
     ) as statused
 )
+{%- endmacro %}
+
+
+{#- An incremental run on a base table stored by an earlier version of the
+    project (a column added since, e.g. source_row_number) stops here with
+    what to do, instead of dbt's on_schema_change message (which suggests
+    changing the config): the new column cannot be filled for the rows
+    already stored without reading their files again. -#}
+{% macro assert_base_table_current(columns) -%}
+    {%- if execute and is_incremental() -%}
+        {%- set stored = [] -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- do stored.append(column.name | lower) -%}
+        {%- endfor -%}
+        {%- set expected = ['source_table', 'source_file',
+            'source_row_number', 'row_status', 'reject_reason',
+            'reject_column', 'row_fingerprint', 'row_check_reason',
+            '_loaded_at', 'row_check_column'] -%}
+        {%- for column in columns -%}
+            {%- do expected.append(column.get('as', column.name) | lower) -%}
+        {%- endfor -%}
+        {%- set missing = [] -%}
+        {%- for name in expected if name not in stored -%}
+            {%- do missing.append(name) -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                "Base table " ~ this ~ " was built by an earlier version of"
+                ~ " kefu-metrics: it has no column(s) " ~ missing | join(', ')
+                ~ ". Rebuild once with a full refresh (dbt build"
+                ~ " --full-refresh, or python -m kefu_metrics.refresh"
+                ~ " --full-refresh): every raw file is read again and the"
+                ~ " marts come out as before (DECISIONLOG.md, 'Row key of a"
+                ~ " raw row').") }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}

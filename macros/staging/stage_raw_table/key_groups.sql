@@ -42,7 +42,7 @@ grouped as (
 
 {#- Event tables (SPEC 7): rows of a key that differ in any trimmed column
     are all conflicting; identical ones are kept once (the first by file
-    and fingerprint), the others are copies. -#}
+    and row in the file), the others are copies. -#}
 {% macro event_version_status(key_partition) %}
     select
         judged_rows.*,
@@ -59,7 +59,10 @@ grouped as (
             when
                 row_number() over (
                     partition by {{ key_partition }}
-                    order by judged_rows.source_file, judged_rows.row_fingerprint
+                    order by
+                        judged_rows.source_file,
+                        judged_rows.row_fingerprint,
+                        judged_rows.source_row_number
                 ) > 1
                 then 'copy'
         end as version_status
@@ -102,8 +105,8 @@ record_versions as (
         ) over (partition by {{ record_partition }}) as current_max_fingerprint,
         row_number() over (
             partition by {{ record_partition }}, file_name
-            order by source_file, row_fingerprint
-        ) as file_row_number
+            order by source_file, row_fingerprint, source_row_number
+        ) as file_copy_number
     from record_files
 )
 {%- endmacro %}
@@ -120,7 +123,8 @@ record_versions as (
 {%- for key in key_columns -%}
     {%- do judged_columns.append('key__' ~ key) -%}
 {%- endfor -%}
-{%- do judged_columns.extend(['source_file', 'row_fingerprint']) -%}
+{%- do judged_columns.extend(
+    ['source_file', 'source_row_number', 'row_fingerprint']) -%}
 {%- for column in columns -%}
     {%- do judged_columns.extend(
         ['text__' ~ column.name, 'typed__' ~ column.name]) -%}
@@ -136,7 +140,7 @@ record_versions as (
                 then case
                     when current_min_fingerprint <> current_max_fingerprint
                         then 'conflict'
-                    when file_row_number > 1 then 'copy'
+                    when file_copy_number > 1 then 'copy'
                 end
             when
                 current_min_fingerprint = current_max_fingerprint

@@ -33,6 +33,7 @@ stored_rows_of_touched_keys as (
             as key__{{ key_def.name }},
         {%- endfor %}
         stored.source_file,
+        stored.source_row_number,
         stored.row_fingerprint,
         {%- for column in columns %}
         {{ kefu_metrics.stored_raw_text('stored', column) }}
@@ -93,7 +94,9 @@ new_rows as (
         {%- for column in columns %}
         {{ kefu_metrics.clean_text(column.name) }} as {{ column.name }},
         {%- endfor %}
-        {{ kefu_metrics.raw_source_file() }} as source_file
+        {{ kefu_metrics.raw_source_file() }} as source_file,
+        {{ kefu_metrics.source_row_number('source_rows') }}
+            as source_row_number
     from {{ raw_rows }} as source_rows
 ),
 
@@ -118,7 +121,9 @@ repeated_rows as (
         {{ kefu_metrics.clean_text('source_rows.' ~ column.name) }}
             as {{ column.name }},
         {%- endfor %}
-        source_rows.source_file__ as source_file
+        source_rows.source_file__ as source_file,
+        {{ kefu_metrics.source_row_number('source_rows') }}
+            as source_row_number
     from (
         select
             raw_rows.*,

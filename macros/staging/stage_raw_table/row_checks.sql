@@ -30,6 +30,7 @@
         {{ key }} as key__{{ key }},
         {%- endfor %}
         source_file,
+        source_row_number,
         row_fingerprint,
         {%- for column in columns %}
         {{ column.name }} as text__{{ column.name }},

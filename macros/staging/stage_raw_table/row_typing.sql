@@ -179,6 +179,13 @@
 {%- endmacro %}
 
 
+{#- The row key's second half: the row's number in its raw file, from 1
+    (`file_row_number` of the raw rows counts from 0: unseen_raw_files). -#}
+{% macro source_row_number(relation) -%}
+    cast({{ relation }}.file_row_number + 1 as bigint)
+{%- endmacro %}
+
+
 {#- When this dbt invocation started, as a timestamp literal: marks the rows
     a run (re)computed. -#}
 {% macro run_timestamp() -%}

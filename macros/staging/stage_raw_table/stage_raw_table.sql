@@ -37,6 +37,10 @@
     compared by the window. Each column is typed once; the checks read
     the typed value.
 
+    Row key: source_file + source_row_number, the row's number in its raw
+    file (from 1), so every stored row (and every rejected one) can be
+    found in its export again.
+
     Stored columns: the typed columns under their output names (for every
     row, superseded ones included: NULL where the value does not parse or is
     out of range), raw__<name> (the trimmed raw text) for the non-text
@@ -88,6 +92,7 @@
 ) }}
 {%- set src = source(source_name, table_name) -%}
 {%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
+{%- do kefu_metrics.assert_base_table_current(columns) -%}
 {#- the raw rows to load, read by three passes below; the macro is
     called once (it lists and checks the folder, and adds a post-hook) -#}
 {%- set raw_rows = kefu_metrics.unseen_raw_files(src, table_name, columns) -%}
