@@ -239,10 +239,35 @@ def export_earlier_states(raw: Path) -> RecordStory:
 
 
 # int_taobao_orders_scoped.scoped_at: the run that took the order (design:
-# docs/design/incremental.md); every other column must be equal
-# bookkeeping columns that hold the run that wrote the row
+# docs/design/incremental.md); a base table's _loaded_at: the run that
+# (re)judged the row; every other column must be equal
 RUN_COLUMNS = {"int_taobao_orders_scoped": ["scoped_at"]}
 BASE_RUN_COLUMNS = ["_loaded_at"]
+
+
+def base_columns(connection: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The columns of a base table compared: all but _loaded_at, and the
+    raw text (raw__<name>) only of rejected rows, the rows the rejected
+    views show. A stored row judged again takes its raw text back from its
+    typed value (stored_raw_text), so a superseded or collapsed row's
+    raw__ text can differ from a full refresh's (epoch ms read back as a
+    timestamp, an amount with six decimals); no model reads it."""
+    names = [
+        row[0]
+        for row in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'staging' and table_name = ? "
+            "order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+    return ", ".join(
+        f"case when row_status = 'rejected' then {name} end"
+        if name.startswith("raw__")
+        else name
+        for name in names
+        if name not in BASE_RUN_COLUMNS
+    )
 
 
 def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -257,13 +282,14 @@ def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
         ).fetchall()
         result = {}
         for schema, name in tables:
-            run_columns = RUN_COLUMNS.get(
-                name, BASE_RUN_COLUMNS if schema == "staging" else []
-            )
+            if schema == "staging":
+                columns = base_columns(connection, name)
+            elif name in RUN_COLUMNS:
+                columns = f"* exclude ({', '.join(RUN_COLUMNS[name])})"
+            else:
+                columns = "*"
             rows = connection.execute(
-                f"select * exclude ({', '.join(run_columns)}) from {schema}.{name}"
-                if run_columns
-                else f"select * from {schema}.{name}"
+                f"select {columns} from {schema}.{name}"
             ).fetchall()
             result[f"{schema}.{name}"] = sorted(
                 (
