@@ -12,7 +12,7 @@
     sharing a key: event tables (SPEC 1.4) -> rows that differ in any trimmed
     column make every row of the key conflicting_duplicate, identical ones
     are kept once; record tables -> the latest export wins (see
-    record_versions below); then for the survivor (the current version):
+    key_groups.sql); then for the survivor (the current version):
     required column empty -> missing_value, per timestamp column in column
     order unparseable_timestamp or out_of_range_timestamp, bad number ->
     unparseable_number, bad enum -> unknown_value. (Kuaishou's
@@ -100,12 +100,18 @@
 -- The keys of the new rows, from a narrow pass over the raw files (only
 -- the key columns are read): most keys occur once, and only the rows of a
 -- key that repeats need the window that compares copies.
+{#- pass (1): new_keys, (incremental) stored_rows_of_touched_keys and
+    judged_keys, repeated_keys #}
 with {{ kefu_metrics.stage_repeated_keys(raw_rows, columns, key_columns) }},
 
+{#- passes (2) and (3), SPEC 7 step 1 (trim): new_rows, single_rows,
+    repeated_rows #}
 {{ kefu_metrics.stage_new_rows(raw_rows, columns, key_columns) }},
 
 {%- for part in ['single', 'repeated'] %}
 
+{#- typed once (<part>_parsed, <part>_typed), then the row's own SPEC 7
+    step-4 checks (<part>_checked) #}
 {{ kefu_metrics.stage_typed_rows(part, columns) }},
 
 {{ kefu_metrics.stage_checked_rows(part, columns, key_columns) }},
@@ -121,8 +127,11 @@ judged_rows as (
     {%- endif %}
 ),
 
+{#- SPEC 7 steps 2-3 (key empty, rows sharing a key), by the rule of
+    the table: grouped (record tables: record_files, record_versions) #}
 {{ kefu_metrics.stage_key_groups(columns, key_columns, is_record) }},
 
+{#- the one reason of a row, in SPEC 7 order: checked #}
 {{ kefu_metrics.stage_row_status(key_columns) }},
 
 {{ kefu_metrics.stage_final_columns(table_name, columns, key_columns) }}
