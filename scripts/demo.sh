@@ -18,6 +18,6 @@ echo "[demo] generating demo data into $KEFU_RAW_DIR"
 echo "[demo] dbt build (DuckDB: ${KEFU_DUCKDB_PATH:-data/kefu_metrics.duckdb}), then publish the serving copy"
 # --full-refresh: the generator has just rewritten every file, so an
 # incremental run on a database of an earlier demo would stop on them
-# (a file rewritten after it was loaded, macros/staging/raw_files.sql)
+# (a file rewritten after it was loaded, macros/staging/raw_files/discovery.sql)
 .venv/bin/python -m kefu_metrics.refresh --quiet --fail-fast --full-refresh
 .venv/bin/python -m kefu_metrics.summary

@@ -24,6 +24,7 @@ final as (
         ) as export_number,
         {{ kefu_metrics.file_name('source_file') }} as file_name,
         source_file,
+        source_row_number,
         row_status = 'kept' as is_current,
         row_status,
         reject_reason,

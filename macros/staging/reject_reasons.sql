@@ -8,10 +8,10 @@
 {%- endmacro %}
 
 {#- 'column=value | column=value ...' over the raw columns of a rejected
-    view (everything after the four bookkeeping columns). -#}
+    view (everything but the bookkeeping columns). -#}
 {% macro row_as_text(relation) -%}
-    {%- set bookkeeping = ['source_table', 'source_file', 'reject_reason',
-        'reject_column'] -%}
+    {%- set bookkeeping = ['source_table', 'source_file',
+        'source_row_number', 'reject_reason', 'reject_column'] -%}
     {%- set parts = [] -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(relation) -%}

@@ -1,4 +1,4 @@
-"""Raw-file discovery (macros/staging/raw_files.sql): a bad or unexpected file
+"""Raw-file discovery (macros/staging/raw_files/): a bad or unexpected file
 stops the build with a message naming the file and the column, typed Parquet
 columns are read for what they are, a platform without files is left out,
 a rewritten file is never silently stale, and a file with many rejected rows
@@ -325,6 +325,52 @@ def test_a_rewritten_or_removed_file_stops_the_incremental_run(
     result = build(raw, tmp_path)
     assert result.returncode != 0
     assert f"{file} was loaded and is gone" in result.stdout
+
+
+def test_every_raw_row_is_keyed_by_its_file_and_row_number(tmp_path: Path, raw: Path):
+    """The row key of a raw row (DECISIONLOG "Row key of a raw row"): its
+    file and its number in that file from 1, across Parquet row groups, for
+    kept, rejected and collapsed rows alike; of two identical rows the
+    earlier one is kept. A base table built before the key existed stops
+    the incremental run with what to do."""
+    file = raw / "jd_chat_messages" / "2021-12-02.parquet"
+    rows = jd_rows(
+        ["m2", "m3", "m2", "m4"],
+        sender=["customer", "buyer", "customer", "customer"],  # buyer: unknown
+    )
+    pq.write_table(pa.table(rows), file, row_group_size=2)
+    assert build(raw, tmp_path, *JD_STAGING).returncode == 0
+    database = tmp_path / "kefu.duckdb"
+    assert query(
+        database,
+        "select msg_id, source_row_number, row_status, reject_reason "
+        f"from staging.base_jd__chat_messages where source_file = '{file}' "
+        "order by source_row_number",
+    ) == [
+        ("m2", 1, "kept", None),
+        ("m3", 2, "rejected", "unknown_value"),
+        ("m2", 3, "collapsed_duplicate", None),
+        ("m4", 4, "kept", None),
+    ]
+    assert query(
+        database,
+        "select source_file, source_row_number, reject_column "
+        "from staging.stg_jd__chat_messages_rejected",
+    ) == [(str(file), 2, "sender")]
+
+    connection = duckdb.connect(str(database))
+    connection.execute(
+        "alter table staging.base_jd__chat_messages drop column source_row_number"
+    )
+    connection.close()
+    result = build(raw, tmp_path)
+    assert result.returncode != 0
+    assert (
+        "was built by an earlier version of kefu-metrics: it has no column(s)"
+        " source_row_number. Rebuild once with a full refresh (dbt build"
+        " --full-refresh" in result.stdout
+    )
+    assert build(raw, tmp_path, "--full-refresh").returncode == 0
 
 
 def test_a_file_with_many_rejected_rows_warns_or_fails(tmp_path: Path, raw: Path):

@@ -24,6 +24,7 @@ with rejected as (
         select
             source_table,
             source_file,
+            source_row_number,
             reject_reason,
             reject_column,
             {{ id_column }} as row_identifier,

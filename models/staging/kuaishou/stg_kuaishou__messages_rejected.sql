@@ -13,6 +13,7 @@ final as (
     select
         validated.source_table,
         validated.source_file,
+        validated.source_row_number,
         validated.msg_id,
         validated.session_id,
         {{ kefu_metrics.stored_raw_text(

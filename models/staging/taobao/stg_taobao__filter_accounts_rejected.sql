@@ -6,6 +6,7 @@ final as (
     select
         source_table,
         source_file,
+        source_row_number,
         reject_reason,
         reject_column,
         shop_id,

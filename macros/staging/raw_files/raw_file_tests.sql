@@ -1,0 +1,152 @@
+{#- The raw-file side of the data tests: rows on disk for the reconcile
+    test, and each file's share of rejected rows. -#}
+
+
+{#- Rows on disk of a raw table, for the reconcile test: the row counts in
+    the Parquet footers of every file discovery reads (DuckDB), so a row in
+    a file the models did not read is still counted. For a platform left
+    out (var kefu_platforms), the files the base table `loaded` holds. -#}
+{% macro raw_rows_on_disk_query(source_relation, table_name, loaded) -%}
+    {{ return(adapter.dispatch('raw_rows_on_disk_query', 'kefu_metrics')(
+        source_relation, table_name, loaded)) }}
+{%- endmacro %}
+
+{% macro default__raw_rows_on_disk_query(source_relation, table_name, loaded) -%}
+    select count(*) as row_count from {{ source_relation }}
+{%- endmacro %}
+
+{% macro duckdb__raw_rows_on_disk_query(source_relation, table_name, loaded) -%}
+    {%- set files = [] -%}
+    {%- if execute -%}
+        {%- set split = kefu_metrics.classify_raw_files(
+            kefu_metrics.list_raw_folder(table_name)) -%}
+        {%- if kefu_metrics.raw_platform_used(
+            kefu_metrics.raw_source_node(table_name).source_name) -%}
+            {%- set files = split.parquet -%}
+        {%- else -%}
+            {%- set stored = run_query("select distinct source_file from "
+                ~ loaded).columns[0].values() | list -%}
+            {%- for file in split.parquet if file.path in stored -%}
+                {%- do files.append(file) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if files -%}
+    select cast(sum(num_rows) as bigint) as row_count
+    from parquet_file_metadata([{{ kefu_metrics.quoted_paths(files) }}])
+    {%- else -%}
+    select cast(0 as bigint) as row_count
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Per raw file, the share of its rows that were rejected (the rejected
+    views, so Kuaishou's unknown_session counts too). Used by the
+    tests/dbt/<platform>/assert_*_raw_file_reject_share tests: a file above
+    var kefu_reject_share_error fails the build, one above
+    kefu_reject_share_warn warns; either way the message names the file,
+    the table, the count and the reasons (with the failing column). A whole
+    day rejected (a renamed column value, a new date format) is loud.
+    entities: list of (source_name, entity). -#}
+{% macro raw_file_reject_share_test(entities) -%}
+    {%- set warn_share = var('kefu_reject_share_warn') | float -%}
+    {%- set error_share = var('kefu_reject_share_error') | float -%}
+    {%- set shares -%}
+        with file_rows as (
+            {%- for source_name, entity in entities %}
+            select
+                '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
+                    as source_table,
+                source_file,
+                count(*) as raw_rows
+            from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
+            group by source_file
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+        ),
+
+        rejected_rows as (
+            {%- for source_name, entity in entities %}
+            select
+                source_table,
+                source_file,
+                reject_reason,
+                reject_column,
+                count(*) as rejected_rows
+            from {{ ref('stg_' ~ source_name ~ '__' ~ entity ~ '_rejected') }}
+            group by source_table, source_file, reject_reason, reject_column
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+        ),
+
+        rejected_files as (
+            select
+                source_table,
+                source_file,
+                reject_reason,
+                reject_column,
+                rejected_rows,
+                sum(rejected_rows) over (
+                    partition by source_table, source_file
+                ) as file_rejected_rows
+            from rejected_rows
+        )
+
+        select
+            file_rows.source_table,
+            file_rows.source_file,
+            file_rows.raw_rows,
+            rejected_files.file_rejected_rows,
+            rejected_files.file_rejected_rows * 1.0 / file_rows.raw_rows
+                as rejected_share,
+            rejected_files.reject_reason,
+            rejected_files.reject_column,
+            rejected_files.rejected_rows
+        from file_rows
+        inner join rejected_files
+            on
+                file_rows.source_table = rejected_files.source_table
+                and file_rows.source_file = rejected_files.source_file
+        where
+            rejected_files.file_rejected_rows
+            > {{ warn_share }} * file_rows.raw_rows
+    {%- endset -%}
+    {%- if execute -%}
+        {#- one message per file: its reasons, most frequent first -#}
+        {%- set files = {} -%}
+        {%- set order = [] -%}
+        {%- for row in run_query(shares).rows -%}
+            {%- set file_key = row[0] ~ '|' ~ row[1] -%}
+            {%- if file_key not in files -%}
+                {%- do files.update({file_key: {'row': row, 'reasons': []}}) -%}
+                {%- do order.append(file_key) -%}
+            {%- endif -%}
+            {%- do files[file_key].reasons.append((row[7], row[5] ~ ' '
+                ~ row[7] ~ (' (' ~ row[6] ~ ')' if row[6] else ''))) -%}
+        {%- endfor -%}
+        {%- for file_key in order | sort -%}
+            {%- set row = files[file_key].row -%}
+            {%- set reasons = files[file_key].reasons | sort(reverse=true)
+                | map(attribute=1) | join(', ') -%}
+            {%- set line = "raw file " ~ row[1] ~ " (" ~ row[0] ~ "): "
+                ~ row[3] ~ " of " ~ row[2] ~ " rows rejected ("
+                ~ (row[4] * 100) | round(1) ~ "%): " ~ reasons -%}
+            {%- if row[4] > error_share -%}
+                {{ log("[kefu] ERROR " ~ line ~ "; above kefu_reject_share_error "
+                    ~ error_share ~ ". See marts.kefu_rejected_rows for the"
+                    ~ " rows; fix or re-export the file.", info=true) }}
+            {%- else -%}
+                {%- do exceptions.warn("[kefu] " ~ line
+                    ~ "; above kefu_reject_share_warn " ~ warn_share
+                    ~ " (marts.kefu_rejected_rows has the rows)") -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select *
+    from ({{ shares }}) as shares
+    where rejected_share > {{ error_share }}
+{%- endmacro %}

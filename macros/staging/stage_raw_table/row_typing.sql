@@ -1,0 +1,193 @@
+{#- Typing: each raw column parsed once and typed once (NULL where the
+    text does not parse or lies out of range), and the row fingerprint that
+    tells exact copies from conflicting ones. The checks (row_checks.sql)
+    read these values; nothing is parsed twice. -#}
+
+
+{#- The CTEs <part>_parsed (timestamps parsed, before the range check) and
+    <part>_typed (typed values and fingerprint) of the single or repeated
+    rows. -#}
+{% macro stage_typed_rows(part, columns) %}
+{%- set timestamp_columns = columns
+    | selectattr('kind', 'in', ['timestamp', 'epoch_ms']) | list -%}
+-- {{ part }} rows: timestamps parsed once, before the range check
+{{ part }}_parsed as (
+    select
+        {{ part }}_rows.*
+        {%- for column in timestamp_columns %},
+        {{ kefu_metrics.parsed_timestamp(column) }}
+            as parsed__{{ column.name }}
+        {%- endfor %}
+    from {{ part }}_rows
+),
+
+-- {{ part }} rows: fingerprint and typed values (NULL where the text does
+-- not parse or is out of range)
+{{ part }}_typed as (
+    select
+        {{ part }}_parsed.*,
+        {%- for column in columns if column.kind != 'text' %}
+        {{ kefu_metrics.typed_value(column) }} as typed__{{ column.name }},
+        {%- endfor %}
+        {{ kefu_metrics.row_fingerprint(columns | map(attribute='name') | list) }}
+            as row_fingerprint
+    from {{ part }}_parsed
+)
+{%- endmacro %}
+
+
+{#- The typed value of one cleaned column; NULL when it does not parse
+    (or, for a timestamp, lies outside the accepted range). A timestamp
+    column reads its parsed__<name> (<part>_parsed). -#}
+{% macro typed_value(column) -%}
+    {%- set name = column.name -%}
+    {%- set parsed = 'parsed__' ~ name -%}
+    {%- if column.kind == 'timestamp' -%}
+        case
+            when {{ kefu_metrics.timestamp_in_range(column, parsed) }}
+                then {{ parsed }}
+        end
+    {%- elif column.kind == 'epoch_ms' -%}
+        case
+            when {{ kefu_metrics.timestamp_in_range(column, parsed) }}
+                then {{ kefu_metrics.epoch_ms_to_local(parsed) }}
+        end
+    {%- elif column.kind == 'amount' -%}
+        case
+            when {{ kefu_metrics.regex_full_match(name, '[0-9]+([.][0-9]+)?') }}
+                then {{ kefu_metrics.try_cast(name, kefu_metrics.amount_type()) }}
+        end
+    {%- elif column.kind == 'enum' -%}
+        case
+            when lower({{ name }}) in (
+                {%- for value in column['values'] -%}
+                '{{ value }}'{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ) then lower({{ name }})
+        end
+    {%- elif column.kind == 'flag' -%}
+        case {{ name }} when '1' then true when '0' then false end
+    {%- else -%}
+        {{ name }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A timestamp column's value as read, before the range check: a
+    timestamp (strict text, SPEC 7) or, for Kuaishou, the epoch
+    milliseconds as a number (digits only); NULL when it does not parse. -#}
+{% macro parsed_timestamp(column) -%}
+    {%- if column.kind == 'timestamp' -%}
+        {{ kefu_metrics.parse_local_timestamp(column.name) }}
+    {%- else -%}
+        case
+            when {{ kefu_metrics.regex_full_match(column.name, '[0-9]{1,17}') }}
+                then cast({{ column.name }} as bigint)
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Whether a parsed timestamp (parsed_timestamp) lies in the accepted
+    range [from, to) of local time (var kefu_accepted_timestamps, SPEC 7).
+    Epoch values are compared as numbers, before any conversion (a 17-digit
+    value would not convert). -#}
+{% macro timestamp_in_range(column, parsed) -%}
+    {%- set bounds = kefu_metrics.accepted_timestamp_bounds() -%}
+    {%- if column.kind == 'epoch_ms' -%}
+        ({{ parsed }} >= {{ bounds.from_epoch_ms }}
+            and {{ parsed }} < {{ bounds.to_epoch_ms }})
+    {%- else -%}
+        ({{ parsed }} >= cast('{{ bounds.from_text }}' as timestamp)
+            and {{ parsed }} < cast('{{ bounds.to_text }}' as timestamp))
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The accepted range of timestamps (var kefu_accepted_timestamps, local
+    time, `to` excluded): as text and as UTC epoch milliseconds. -#}
+{% macro accepted_timestamp_bounds() -%}
+    {%- set setting = var('kefu_accepted_timestamps') -%}
+    {%- set datetime = modules.datetime -%}
+    {%- set epoch = datetime.datetime(1970, 1, 1) -%}
+    {%- set offset_ms = var('kefu_local_utc_offset_hours') * 3600000 -%}
+    {%- set bounds = {} -%}
+    {%- for side in ['from', 'to'] -%}
+        {%- set text = setting[side] | string -%}
+        {%- set value = datetime.datetime.strptime(
+            text[:19] if text | length > 10 else text ~ ' 00:00:00',
+            '%Y-%m-%d %H:%M:%S') -%}
+        {%- set delta = value - epoch -%}
+        {%- do bounds.update({
+            side ~ '_text': value.strftime('%Y-%m-%d %H:%M:%S'),
+            side ~ '_epoch_ms': (delta.days * 86400 + delta.seconds) * 1000
+                - offset_ms,
+        }) -%}
+    {%- endfor -%}
+    {{ return(bounds) }}
+{%- endmacro %}
+
+
+{#- The file name of a source file path (after the last / or \\): record
+    versions are ordered by it (SPEC 1.4), byte-wise. -#}
+{% macro file_name(path_expr) -%}
+    regexp_replace(
+        replace({{ path_expr }}, chr(92), '/'), '^.*/', ''
+    )
+{%- endmacro %}
+
+
+{% macro amount_type() -%}
+    decimal(38, 6)
+{%- endmacro %}
+
+
+{#- A fingerprint of the trimmed text of a row, to tell exact duplicates
+    from conflicting ones (NULL and '' are told apart from any text). -#}
+{% macro row_fingerprint(column_names) -%}
+    {{ return(adapter.dispatch('row_fingerprint', 'kefu_metrics')(column_names)) }}
+{%- endmacro %}
+
+{#- DuckDB: its native 64-bit hash of the columns (NULL hashes apart from
+    any text); a collision inside one key group is negligible. -#}
+{% macro duckdb__row_fingerprint(column_names) -%}
+    hash({{ column_names | join(', ') }})
+{%- endmacro %}
+
+{% macro default__row_fingerprint(column_names) -%}
+    {%- set parts = [] -%}
+    {%- for name in column_names -%}
+        {%- do parts.append("coalesce(" ~ name ~ ", chr(0))") -%}
+    {%- endfor -%}
+    {{ dbt.hash("concat_ws(chr(31), " ~ parts | join(", ") ~ ")") }}
+{%- endmacro %}
+
+
+{#- The trimmed raw text of a column of a stored base-table row (alias
+    `relation`): the typed value for a text column, the stored raw text
+    where there is one, else the typed value as text (a staged row). -#}
+{% macro stored_raw_text(relation, column) -%}
+    {%- set output = relation ~ '.' ~ column.get('as', column.name) -%}
+    {%- if column.kind == 'text' -%}
+        {{ output }}
+    {%- else -%}
+        coalesce(
+            {{ relation }}.raw__{{ column.name }},
+            cast({{ output }} as {{ dbt.type_string() }})
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The row key's second half: the row's number in its raw file, from 1
+    (`file_row_number` of the raw rows counts from 0: unseen_raw_files). -#}
+{% macro source_row_number(relation) -%}
+    cast({{ relation }}.file_row_number + 1 as bigint)
+{%- endmacro %}
+
+
+{#- When this dbt invocation started, as a timestamp literal: marks the rows
+    a run (re)computed. -#}
+{% macro run_timestamp() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro %}
