@@ -19,20 +19,21 @@
         "create or replace temporary view kefu__raw_listing using binaryFile"
         ~ " options (path " ~ kefu_metrics.spark_string_literal(raw_dir)
         ~ ", recursiveFileLookup 'true')") -%}
-    {#- the folder as the listed paths start: a relative KEFU_RAW_DIR (the
-        session target) is resolved by Spark, so it is matched as the end
-        of the absolute prefix -#}
-    {%- set root = modules.re.sub('^file:(//)?', '', raw_dir) -%}
-    {%- set root = modules.re.sub('^(\\./)+', '', root) -%}
-    {%- if root.startswith('/') or '://' in root -%}
-        {%- set root_pattern = '^' ~ modules.re.escape(root) ~ '/' -%}
-    {%- else -%}
-        {%- set root_pattern = '^.*?/' ~ modules.re.escape(root) ~ '/' -%}
-    {%- endif -%}
+    {#- the listed paths start with the folder's path, qualified by Spark
+        (scheme and authority added: hdfs:///x lists as
+        hdfs://namenode:8020/x/...); KEFU_RAW_DIR is absolute or a URI
+        (register_raw_tables refuses a relative one) -#}
+    {%- set uri = '^([A-Za-z][A-Za-z0-9+.-]*:)?(//[^/]*)?' -%}
+    {%- set folder = modules.re.match(uri ~ '(.*)$', raw_dir).group(3) -%}
+    {%- set root_pattern = uri ~ modules.re.escape(folder) ~ '/' -%}
+    {%- set listing -%}
     select
         path,
-        regexp_replace(path, {{ kefu_metrics.spark_string_literal(
-            root_pattern) }}, '') as table_path,
+        case
+            when path rlike {{ kefu_metrics.spark_string_literal(root_pattern) }}
+                then regexp_replace(path, {{ kefu_metrics.spark_string_literal(
+                    root_pattern) }}, '')
+        end as table_path,
         size,
         modified
     from (
@@ -42,6 +43,19 @@
             unix_millis(modificationTime) as modified
         from kefu__raw_listing
     ) as listed
+    {%- endset -%}
+    {#- a path that does not start with the folder would be in no table:
+        stop rather than build a table empty -#}
+    {%- set strays = run_query("select path from (" ~ listing
+        ~ ") as raw_files where table_path is null limit 5") -%}
+    {%- if strays.rows | length > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Spark lists files under KEFU_RAW_DIR=" ~ raw_dir ~ " whose path"
+            ~ " does not start with it, e.g. " ~ strays.columns[0].values()
+            | join(', ') ~ ": give KEFU_RAW_DIR as the cluster names the"
+            ~ " folder (docs/readme/spark.md)") }}
+    {%- endif -%}
+    {{ listing }}
 {%- endmacro %}
 
 {% macro spark__raw_folder_listing_query(table_name) -%}
