@@ -14,8 +14,8 @@
     (on-run-start in dbt_project.yml, quiet=true: silent on DuckDB), so
     `KEFU_TARGET=spark dbt build` always reads the current files.
     A session-method Spark keeps the tables in ./metastore_db and
-    ./spark-warehouse (see profiles.yml). On a cluster (spark_thrift) the
-    path must be absolute or a URI: the driver and every executor read it.
+    ./spark-warehouse (see profiles.yml). The path must be absolute or a
+    URI (on a cluster the driver and every executor read it).
 -#}
 {% macro register_raw_tables(quiet=false) %}
     {%- if execute -%}
@@ -34,14 +34,15 @@
 {% macro spark__register_raw_tables(quiet) %}
     {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
     {%- set raw_dir = raw_dir.rstrip('/') -%}
-    {%- if target.method != 'session' and not (raw_dir.startswith('/')
-        or '://' in raw_dir or raw_dir.startswith('file:')) -%}
-        {#- the cluster resolves a relative path against its own working
-            folder, not this one -#}
+    {%- if not (raw_dir.startswith('/') or '://' in raw_dir
+        or raw_dir.startswith('file:')) -%}
+        {#- a cluster would resolve a relative path against its own working
+            folder, not this one (and dbt's `target` does not tell a
+            session from a Thrift connection: the rule holds for both) -#}
         {{ exceptions.raise_compiler_error(
             "KEFU_RAW_DIR must be an absolute path or a URI the Spark "
             ~ "cluster can read (e.g. /shared/exports, s3a://bucket/exports, "
-            ~ "hdfs:///exports) on a '" ~ target.method ~ "' connection, got: '"
+            ~ "hdfs:///exports) on Spark, got: '"
             ~ raw_dir ~ "' (docs/readme/spark.md)") }}
     {%- endif -%}
     {%- set tables = [] -%}

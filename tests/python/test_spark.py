@@ -251,7 +251,13 @@ def builds(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     database = work / "full.duckdb"
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, database), work / "duckdb")
-    return {"database": database, "untouched": (before, after)}
+    return {
+        "database": database,
+        "untouched": (before, after),
+        "raw": raw,
+        "spark_env": spark_env,
+        "work": work,
+    }
 
 
 def normalized(value: object, kind: str) -> object:
@@ -338,3 +344,30 @@ def test_spark_dropped_the_day_left_without_sessions(
     _, partitions = cluster.query("show partitions marts.jd_dongdong_shop_daily")
     assert f"stat_date={day('jd', 0)}" not in {row[0] for row in partitions}
     assert f"stat_date={day('jd', 1)}" in {row[0] for row in partitions}
+
+
+def test_spark_stops_on_rewritten_and_foreign_files(
+    cluster: Cluster, builds: dict
+) -> None:
+    """The raw-file checks hold on Spark too (its binaryFile listing): a
+    loaded file rewritten in place (one row fewer) and a CSV dropped in a
+    raw folder each stop the next run, naming the file, instead of leaving
+    stale rows or unread ones. Runs last: it breaks the raw folder."""
+    raw = builds["raw"]
+    rewritten = day_file(raw, "jd_chat_messages", day("jd", 1))
+    rows = pq.read_table(rewritten)
+    pq.write_table(rows.slice(0, rows.num_rows - 1), rewritten)
+    (raw / "jd_waiter_status_log" / "notes.csv").write_text("a,b\n1,2\n")
+    result = run_dbt(
+        ["run", "-s", "base_jd__chat_messages", "base_jd__waiter_status_log"],
+        builds["spark_env"],
+        builds["work"] / "spark",
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{rewritten} was rewritten after it was loaded" in output
+    assert "--full-refresh" in output
+    assert "are not read (only *.parquet directly in the folder is): notes.csv" in (
+        output
+    )

@@ -38,24 +38,35 @@
 
 {#- Every file under a raw table's folder, recursively, with its size and
     modification time (no content is read): list of
-    {path, name, size, modified}. -#}
+    {path, relative, name, size, modified}. `path` is the file's path as
+    the base table stores it in source_file. -#}
 {% macro list_raw_folder(table_name) -%}
     {%- set folder = kefu_metrics.raw_table_folder(table_name) -%}
-    {%- set listed = run_query(
-        "select filename, size, cast(epoch_ms(last_modified) as bigint)"
-        ~ " from read_blob(" ~ kefu_metrics.sql_string(folder ~ '/**') ~ ")"
-        ~ " order by filename") -%}
+    {%- set listed = run_query(adapter.dispatch(
+        'raw_folder_listing_query', 'kefu_metrics')(table_name)) -%}
     {%- set files = [] -%}
     {%- for row in listed.rows -%}
-        {%- set path = row[0] -%}
-        {%- set relative = path[folder | length + 1:] -%}
         {%- do files.append({
-            'path': path, 'relative': relative,
-            'name': relative.split('/') | last,
-            'size': row[1], 'modified': row[2]}) -%}
+            'path': row[0], 'relative': row[1],
+            'name': row[1].split('/') | last,
+            'size': row[2], 'modified': row[3]}) -%}
     {%- endfor -%}
     {{ return(files) }}
 {%- endmacro %}
+
+{#- The listing as a query: path, path relative to the table's folder,
+    size in bytes, modification time in epoch ms; ordered by path. -#}
+{% macro duckdb__raw_folder_listing_query(table_name) -%}
+    {%- set folder = kefu_metrics.raw_table_folder(table_name) -%}
+    select
+        filename,
+        filename[{{ folder | length + 2 }}:],
+        size,
+        cast(epoch_ms(last_modified) as bigint)
+    from read_blob({{ kefu_metrics.sql_string(folder ~ '/**') }})
+    order by filename
+{%- endmacro %}
+
 
 {#- Split a folder listing: Parquet files read, hidden files skipped,
     anything else (other extensions, sub-folders) foreign. -#}
@@ -91,25 +102,37 @@
     {%- if wanted is not string -%}
         {{ return(source_name in wanted) }}
     {%- endif -%}
-    {%- set globs = [] -%}
-    {%- for table in kefu_metrics.platform_raw_tables(source_name) -%}
-        {%- do globs.append(kefu_metrics.sql_string(
-            kefu_metrics.raw_table_folder(table) ~ '/**')) -%}
-    {%- endfor -%}
-    {%- set found = run_query(
-        "select count(*) from (select * from glob(["
-        ~ globs | join(', ') ~ "]) limit 1)") -%}
-    {{ return(found.rows[0][0] > 0) }}
+    {{ return(kefu_metrics.raw_files_exist(
+        kefu_metrics.platform_raw_tables(source_name))) }}
 {%- endmacro %}
 
 {#- Are there files of any raw table at all? -#}
 {% macro any_raw_files() -%}
-    {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
-    {%- set found = run_query(
-        "select count(*) from (select * from glob("
-        ~ kefu_metrics.sql_string(raw_dir.rstrip('/') ~ '/*/**')
-        ~ ") limit 1)") -%}
+    {{ return(kefu_metrics.raw_files_exist(none)) }}
+{%- endmacro %}
+
+{#- Does any file lie in the folders of `tables` (none: of any table)? -#}
+{% macro raw_files_exist(tables) -%}
+    {%- set found = run_query(adapter.dispatch(
+        'raw_files_exist_query', 'kefu_metrics')(tables)) -%}
     {{ return(found.rows[0][0] > 0) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_files_exist_query(tables) -%}
+    {%- set globs = [] -%}
+    {%- if tables is none -%}
+        {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
+        {%- do globs.append(kefu_metrics.sql_string(
+            raw_dir.rstrip('/') ~ '/*/**')) -%}
+    {%- else -%}
+        {%- for table in tables -%}
+            {%- do globs.append(kefu_metrics.sql_string(
+                kefu_metrics.raw_table_folder(table) ~ '/**')) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select count(*) from (
+        select * from glob([{{ globs | join(', ') }}]) limit 1
+    )
 {%- endmacro %}
 
 

@@ -2,9 +2,10 @@
     test, and each file's share of rejected rows. -#}
 
 
-{#- Rows on disk of a raw table, for the reconcile test: the row counts in
-    the Parquet footers of every file discovery reads (DuckDB), so a row in
-    a file the models did not read is still counted. For a platform left
+{#- Rows on disk of a raw table, for the reconcile test: the row counts of
+    every file discovery reads (DuckDB: from the Parquet footers; Spark:
+    the registered raw table's rows of those files), so a row in a file
+    the models did not read is still counted. For a platform left
     out (var kefu_platforms), the files the base table `loaded` holds. -#}
 {% macro raw_rows_on_disk_query(source_relation, table_name, loaded) -%}
     {{ return(adapter.dispatch('raw_rows_on_disk_query', 'kefu_metrics')(
@@ -16,6 +17,36 @@
 {%- endmacro %}
 
 {% macro duckdb__raw_rows_on_disk_query(source_relation, table_name, loaded) -%}
+    {%- set files = kefu_metrics.raw_files_on_disk(table_name, loaded) -%}
+    {%- if files -%}
+    select cast(sum(num_rows) as bigint) as row_count
+    from parquet_file_metadata([{{ kefu_metrics.quoted_paths(files) }}])
+    {%- else -%}
+    select cast(0 as bigint) as row_count
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: the registered raw table's rows of those files. -#}
+{% macro spark__raw_rows_on_disk_query(source_relation, table_name, loaded) -%}
+    {%- set files = kefu_metrics.raw_files_on_disk(table_name, loaded) -%}
+    select count(*) as row_count
+    from {{ source_relation }}
+    where
+        {%- if files %}
+        {{ kefu_metrics.raw_source_file() }} in (
+            {%- for file in files %}
+            {{ kefu_metrics.spark_string_literal(file.path) }}
+            {{- "," if not loop.last }}
+            {%- endfor %}
+        )
+        {%- else %}
+        false
+        {%- endif %}
+{%- endmacro %}
+
+{#- The Parquet files whose rows the reconcile test counts: every one
+    discovery reads, or for a platform left out the ones `loaded` holds. -#}
+{% macro raw_files_on_disk(table_name, loaded) -%}
     {%- set files = [] -%}
     {%- if execute -%}
         {%- set split = kefu_metrics.classify_raw_files(
@@ -31,12 +62,7 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endif -%}
-    {%- if files -%}
-    select cast(sum(num_rows) as bigint) as row_count
-    from parquet_file_metadata([{{ kefu_metrics.quoted_paths(files) }}])
-    {%- else -%}
-    select cast(0 as bigint) as row_count
-    {%- endif -%}
+    {{ return(files) }}
 {%- endmacro %}
 
 

@@ -26,8 +26,10 @@
       reads every file again) can give the same marts. Size and
       modification time of the loaded files are kept in
       <base table>__raw_files, written by a post-hook after each build.
-    Spark keeps reading the registered raw table (macros/spark/
-    register_raw_tables.sql) with the table-level column check.
+    Spark: the same listing and checks (macros/spark/raw_file_listing.sql:
+    Spark's binaryFile source), reading the registered raw table (macros/
+    spark/register_raw_tables.sql) with the table-level column check
+    instead of the per-file one.
 
     The macros, by job (macros/staging/raw_files/):
       unseen_raw_files.sql  what stage_raw_table calls: the raw rows to
@@ -71,35 +73,36 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Spark: the files already stored as a literal list (the partition
-    values of source_file: no data read). The filter must not be a
-    subquery: Spark plans `not in (select ...)` as a join, above which
-    input_file_name() - the raw row's file - is empty, so every file would
-    look new and lose its name. A plain filter stays inside the scan, and
-    so does the file's hidden _metadata.row_index (Parquet). -#}
+{#- Spark: the same discovery and checks as DuckDB (raw_files_to_read,
+    with the listing of macros/spark/raw_file_listing.sql), then the
+    registered raw table filtered to the files to read, as a literal
+    list. The filter must not be a subquery: Spark plans `in (select ...)`
+    as a join, above which input_file_name() - the raw row's file - is
+    empty. A plain filter stays inside the scan, and so does the file's
+    hidden _metadata.row_index (Parquet). -#}
 {% macro spark__unseen_raw_files(src, table_name, columns) -%}
     {%- if '__dbt__cte__' in (src | string) -%}
     {{ kefu_metrics.default__unseen_raw_files(src, table_name, columns) }}
     {%- else -%}
-        {%- set files = [] -%}
-        {%- if is_incremental() and execute -%}
-            {%- set stored = run_query(
-                "select distinct source_file from " ~ this
-                ~ " where source_file is not null") -%}
-            {%- set files = stored.columns[0].values() | list -%}
-        {%- endif -%}
+        {%- set files = kefu_metrics.raw_files_to_read(table_name)
+            if execute else none -%}
     (
         select
             *,
             _metadata.row_index as file_row_number
         from {{ src }}
-        {%- if files | length > 0 %}
-        where {{ kefu_metrics.raw_source_file() }} not in (
-            {%- for file in files | sort %}
-            {{ kefu_metrics.spark_string_literal(file) }}
-            {{- "," if not loop.last }}
-            {%- endfor %}
-        )
+        {%- if files is not none %}
+        where
+            {%- if files | length > 0 %}
+            {{ kefu_metrics.raw_source_file() }} in (
+                {%- for file in files %}
+                {{ kefu_metrics.spark_string_literal(file.path) }}
+                {{- "," if not loop.last }}
+                {%- endfor %}
+            )
+            {%- else %}
+            false
+            {%- endif %}
         {%- endif %}
     )
     {%- endif -%}
