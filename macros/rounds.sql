@@ -19,21 +19,35 @@
     round_start_at, round_buyer_messages, reply_at (NULL = unanswered).
     A synthetic buyer event (e.g. Kuaishou's transfer to a human) can be
     passed in as a buyer row to start a round at that moment.
+    round_number is left out with round_number=false (a window over the
+    rounds that callers who do not read it need not pay for).
+
+    One ordered window: the replies so far (running count). A buyer row
+    with k replies before it is in round k; a reply whose running count
+    is k + 1 (the first reply after round k's messages) is given key k,
+    so one group by (conversation, key) holds a round's buyer messages and
+    its reply, and a key with no buyer message (a reply after a reply) is
+    no round. round_number orders the rounds by start and then key: the
+    key breaks a tie of two rounds starting the same instant (buyer,
+    reply, buyer all at one instant) in conversation order.
 -#}
 {% macro pair_rounds(events, partition_by, event_at='event_at',
-        is_buyer='is_buyer', event_order='event_order') %}
+        is_buyer='is_buyer', event_order='event_order', round_number=true) %}
 {%- set parts = partition_by | join(', ') -%}
 {%- set ordering -%}
     {{ event_at }}, case when {{ is_buyer }} then 0 else 1 end, {{ event_order }}
 {%- endset -%}
 select
     {{ parts }},
+    {%- if round_number %}
     row_number() over (
-        partition by {{ parts }} order by min(event_at)
+        partition by {{ parts }}
+        order by min(case when is_buyer then event_at end), round_key
     ) as round_number,
-    min(event_at) as round_start_at,
-    count(*) as round_buyer_messages,
-    min(next_reply_at) as reply_at
+    {%- endif %}
+    min(case when is_buyer then event_at end) as round_start_at,
+    count(case when is_buyer then 1 end) as round_buyer_messages,
+    min(case when not is_buyer then event_at end) as reply_at
 from (
     select
         {{ parts }},
@@ -43,14 +57,9 @@ from (
             partition by {{ parts }}
             order by {{ ordering }}
             rows between unbounded preceding and current row
-        ) as replies_before,
-        min(case when not {{ is_buyer }} then {{ event_at }} end) over (
-            partition by {{ parts }}
-            order by {{ ordering }}
-            rows between current row and unbounded following
-        ) as next_reply_at
+        ) - case when {{ is_buyer }} then 0 else 1 end as round_key
     from {{ events }}
 ) as ordered_events
-where is_buyer
-group by {{ parts }}, replies_before
+group by {{ parts }}, round_key
+having count(case when is_buyer then 1 end) > 0
 {% endmacro %}

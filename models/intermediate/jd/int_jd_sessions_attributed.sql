@@ -26,18 +26,36 @@ rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
 ),
 
-responses_ranked as (
+-- the first valid response of each session (time, then msg_id): the
+-- earliest instant by a group by, the msg_id tie-break only among the
+-- responses of that instant
+first_response_instants as (
     select
         shop_id,
         session_id,
-        waiter_pin,
-        responded_at,
-        seconds_after_session_start,
+        min(responded_at) as first_response_at
+    from responses
+    group by shop_id, session_id
+),
+
+responses_ranked as (
+    select
+        responses.shop_id,
+        responses.session_id,
+        responses.waiter_pin,
+        responses.responded_at,
+        responses.seconds_after_session_start,
         row_number() over (
-            partition by shop_id, session_id
-            order by responded_at, msg_id
+            partition by responses.shop_id, responses.session_id
+            order by responses.msg_id
         ) as response_number
     from responses
+    inner join first_response_instants
+        on
+            responses.shop_id = first_response_instants.shop_id
+            and responses.session_id = first_response_instants.session_id
+            and responses.responded_at
+            = first_response_instants.first_response_at
 ),
 
 first_responses as (

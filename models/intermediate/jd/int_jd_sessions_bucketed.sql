@@ -24,20 +24,50 @@ rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
 ),
 
-customer_messages_ranked as (
+customer_messages as (
     select
         shop_id,
         session_id,
         customer_pin,
         waiter_pin,
         msg_id,
-        msg_at,
-        row_number() over (
-            partition by shop_id, session_id
-            order by msg_at, msg_id
-        ) as customer_message_number
+        msg_at
     from chat_messages
     where sender = 'customer'
+),
+
+-- the first customer message of each session (time, then msg_id): the
+-- earliest instant by a group by, the msg_id tie-break only among the
+-- messages of that instant (a window over a few rows, not over every
+-- customer message)
+first_customer_instants as (
+    select
+        shop_id,
+        session_id,
+        min(msg_at) as first_msg_at
+    from customer_messages
+    group by shop_id, session_id
+),
+
+customer_messages_ranked as (
+    select
+        customer_messages.shop_id,
+        customer_messages.session_id,
+        customer_messages.customer_pin,
+        customer_messages.waiter_pin,
+        customer_messages.msg_id,
+        customer_messages.msg_at,
+        row_number() over (
+            partition by customer_messages.shop_id, customer_messages.session_id
+            order by customer_messages.msg_id
+        ) as customer_message_number
+    from customer_messages
+    inner join first_customer_instants
+        on
+            customer_messages.shop_id = first_customer_instants.shop_id
+            and customer_messages.session_id
+            = first_customer_instants.session_id
+            and customer_messages.msg_at = first_customer_instants.first_msg_at
 ),
 
 sessions_started as (

@@ -24,7 +24,14 @@ rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
 ),
 
-population_messages as (
+-- One ordered pass per (shop, account, buyer, day), buyer before shop
+-- side at the same instant (SPEC 7 ties). A human message at or after the
+-- buyer's first message of the day is an answer (a same-instant answer
+-- comes after it): one with a buyer message before it in this order. An
+-- answer whose previous human message is an answer too is the second or a
+-- later one, so the earliest of those is the second answer (the answers
+-- are the human messages from the first answer on).
+ordered_messages as (
     select
         msg_id,
         shop_id,
@@ -37,35 +44,36 @@ population_messages as (
         is_filter_listed_buyer,
         min(case when is_buyer_message then sent_at end) over (
             partition by shop_id, account_nick, buyer_nick, stat_date
-        ) as first_buyer_message_at
+            order by sent_at, sender_order, msg_id
+            rows between unbounded preceding and current row
+        ) as first_buyer_message_so_far_at,
+        max(case when is_human_message then sent_at end) over (
+            partition by shop_id, account_nick, buyer_nick, stat_date
+            order by sent_at, sender_order, msg_id
+            rows between unbounded preceding and 1 preceding
+        ) as previous_human_message_at
     from messages
     where
         not is_sub_account_buyer
         and (is_buyer_message or is_human_message)
 ),
 
--- human messages of the account at or after the buyer's first message
--- of the day are its answers (a same-instant answer comes after it)
 answers as (
     select
         *,
         case
-            when is_human_message and sent_at >= first_buyer_message_at
+            when
+                is_human_message
+                and first_buyer_message_so_far_at is not null
                 then 1
             else 0
-        end as is_answer
-    from population_messages
-),
-
-ranked_answers as (
-    select
-        *,
-        row_number() over (
-            partition by
-                shop_id, account_nick, buyer_nick, stat_date, is_answer
-            order by sent_at, msg_id
-        ) as answer_rank
-    from answers
+        end as is_answer,
+        coalesce(
+            is_human_message
+            and previous_human_message_at >= first_buyer_message_so_far_at,
+            false
+        ) as is_later_answer
+    from ordered_messages
 ),
 
 buyer_days as (
@@ -74,17 +82,16 @@ buyer_days as (
         account_nick,
         buyer_nick,
         stat_date,
-        min(first_buyer_message_at) as first_buyer_message_at,
+        min(case when is_buyer_message then sent_at end)
+            as first_buyer_message_at,
         sum(case when is_buyer_message then 1 else 0 end) as buyer_messages,
         sum(case when is_human_message then 1 else 0 end) as human_messages,
         sum(is_answer) as answers,
-        min(case when is_answer = 1 and answer_rank = 1 then sent_at end)
-            as first_answer_at,
-        min(case when is_answer = 1 and answer_rank = 2 then sent_at end)
-            as second_answer_at,
+        min(case when is_answer = 1 then sent_at end) as first_answer_at,
+        min(case when is_later_answer then sent_at end) as second_answer_at,
         max(case when is_filter_listed_buyer then 1 else 0 end)
             as is_filter_listed
-    from ranked_answers
+    from answers
     group by shop_id, account_nick, buyer_nick, stat_date
 ),
 

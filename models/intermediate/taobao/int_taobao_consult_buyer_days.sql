@@ -34,6 +34,7 @@ rounds as (
         event_at='sent_at',
         is_buyer='is_buyer_message',
         event_order='msg_id',
+        round_number=false,
     ) }}
 ),
 

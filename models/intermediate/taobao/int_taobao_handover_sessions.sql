@@ -52,52 +52,36 @@ human_sessions as (
     having min(case when is_human_message then sent_at end) is not null
 ),
 
-human_messages as (
-    {{ kefu_metrics.tb_human_messages_in_order('session_messages') }}
-),
-
--- each human message with the account and time of the one before it
+-- the human messages in conversation order per (shop, buyer) (human_seq:
+-- time, then msg_id, SPEC 7 ties, as kefu_metrics.tb_human_messages_in_order
+-- numbers them), each with the account and time of the one before it
 human_messages_after as (
     select
-        *,
+        shop_id,
+        buyer_nick,
+        account_nick,
+        msg_id,
+        sent_at,
+        row_number() over (
+            partition by shop_id, buyer_nick
+            order by sent_at, msg_id
+        ) as human_seq,
         lag(account_nick) over (
             partition by shop_id, buyer_nick
-            order by human_seq
+            order by sent_at, msg_id
         ) as previous_account_nick,
         lag(sent_at) over (
             partition by shop_id, buyer_nick
-            order by human_seq
+            order by sent_at, msg_id
         ) as previous_sent_at
-    from human_messages
-),
-
--- runs of consecutive messages of one account
-human_runs as (
-    select
-        *,
-        case
-            when
-                previous_account_nick is null
-                or previous_account_nick <> account_nick
-                then 1
-            else 0
-        end as is_run_start
-    from human_messages_after
-),
-
-human_run_numbers as (
-    select
-        *,
-        sum(is_run_start) over (
-            partition by shop_id, buyer_nick
-            order by human_seq
-            rows between unbounded preceding and current row
-        ) as run_number
-    from human_runs
+    from session_messages
+    where is_human_message
 ),
 
 -- every human message with the time of the last message by another
--- account before its run
+-- account before its run (run: consecutive messages of one account). The
+-- message before a run's first message is that time; as those times only
+-- grow in conversation order, the latest run start so far carries it.
 human_stream as (
     select
         shop_id,
@@ -105,10 +89,19 @@ human_stream as (
         account_nick,
         sent_at,
         human_seq,
-        max(case when is_run_start = 1 then previous_sent_at end) over (
-            partition by shop_id, buyer_nick, run_number
+        max(
+            case
+                when
+                    previous_account_nick is null
+                    or previous_account_nick <> account_nick
+                    then previous_sent_at
+            end
+        ) over (
+            partition by shop_id, buyer_nick
+            order by human_seq
+            rows between unbounded preceding and current row
         ) as previous_other_sent_at
-    from human_run_numbers
+    from human_messages_after
 ),
 
 -- the last human message (any account) at or before each session start

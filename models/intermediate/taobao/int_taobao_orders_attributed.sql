@@ -127,23 +127,18 @@ credit_probes as (
     where probe.credit_kind = 'order' or scoped_orders.paid_at is not null
 ),
 
--- the hand-over sessions a credit can go to, keeping the latest start
-candidates as (
+-- the latest start among the hand-over sessions a credit can go to
+-- (a group by, not a window over every candidate)
+latest_starts as (
     select
         credit_probes.shop_id,
         credit_probes.order_id,
         credit_probes.buyer_nick,
         credit_probes.credit_kind,
         credit_probes.credit_at,
+        credit_probes.earliest_start_at,
         credit_probes.lookback_days,
-        handover_sessions.account_nick,
-        handover_sessions.started_at,
-        max(handover_sessions.started_at) over (
-            partition by
-                credit_probes.shop_id,
-                credit_probes.order_id,
-                credit_probes.credit_kind
-        ) as latest_started_at
+        max(handover_sessions.started_at) as latest_started_at
     from credit_probes
     inner join handover_sessions
         on
@@ -158,11 +153,37 @@ candidates as (
             or handover_sessions.started_at
             >= credit_probes.earliest_start_at
         )
+    group by
+        credit_probes.shop_id,
+        credit_probes.order_id,
+        credit_probes.buyer_nick,
+        credit_probes.credit_kind,
+        credit_probes.credit_at,
+        credit_probes.earliest_start_at,
+        credit_probes.lookback_days
 ),
 
+-- the candidate sessions starting at that latest start (one per account
+-- that qualifies)
 latest_candidates as (
-    select * from candidates
-    where started_at = latest_started_at
+    select
+        latest_starts.shop_id,
+        latest_starts.order_id,
+        latest_starts.buyer_nick,
+        latest_starts.credit_kind,
+        latest_starts.credit_at,
+        latest_starts.lookback_days,
+        handover_sessions.account_nick,
+        handover_sessions.started_at,
+        latest_starts.latest_started_at
+    from latest_starts
+    inner join handover_sessions
+        on
+            latest_starts.shop_id = handover_sessions.shop_id
+            and latest_starts.buyer_nick = handover_sessions.buyer_nick
+            and latest_starts.latest_started_at = handover_sessions.started_at
+    where
+        handover_sessions.first_human_message_at <= latest_starts.credit_at
 ),
 
 -- each latest candidate agent's last human message at or before t
