@@ -31,17 +31,7 @@
     {%- set files = kefu_metrics.raw_files_on_disk(table_name, loaded) -%}
     select count(*) as row_count
     from {{ source_relation }}
-    where
-        {%- if files %}
-        {{ kefu_metrics.raw_source_file() }} in (
-            {%- for file in files %}
-            {{ kefu_metrics.spark_string_literal(file.path) }}
-            {{- "," if not loop.last }}
-            {%- endfor %}
-        )
-        {%- else %}
-        false
-        {%- endif %}
+    where {{ kefu_metrics.spark_rows_of_files(files) }}
 {%- endmacro %}
 
 {#- The Parquet files whose rows the reconcile test counts: every one

@@ -92,19 +92,24 @@
             _metadata.row_index as file_row_number
         from {{ src }}
         {%- if files is not none %}
-        where
-            {%- if files | length > 0 %}
-            {{ kefu_metrics.raw_source_file() }} in (
-                {%- for file in files %}
-                {{ kefu_metrics.spark_string_literal(file.path) }}
-                {{- "," if not loop.last }}
-                {%- endfor %}
-            )
-            {%- else %}
-            false
-            {%- endif %}
+        where {{ kefu_metrics.spark_rows_of_files(files) }}
         {%- endif %}
     )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: a filter keeping the raw rows of `files` (listed files), as a
+    literal list (false for none). -#}
+{% macro spark_rows_of_files(files) -%}
+    {%- if files | length > 0 -%}
+    {{ kefu_metrics.raw_source_file() }} in (
+        {%- for file in files %}
+        {{ kefu_metrics.spark_string_literal(file.path) }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    )
+    {%- else -%}
+    false
     {%- endif -%}
 {%- endmacro %}
 
