@@ -14,7 +14,7 @@
     file: scheme, see spark__raw_source_file), table_path (relative to
     KEFU_RAW_DIR: <table>/<name>), size, modified (epoch ms) -#}
 {% macro spark_raw_listing() -%}
-    {%- set raw_dir = (env_var('KEFU_RAW_DIR', 'data/raw') | trim).rstrip('/') -%}
+    {%- set raw_dir = kefu_metrics.raw_dir() -%}
     {%- do run_query(
         "create or replace temporary view kefu__raw_listing using binaryFile"
         ~ " options (path " ~ kefu_metrics.spark_string_literal(raw_dir)

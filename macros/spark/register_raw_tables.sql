@@ -32,8 +32,7 @@
 {% endmacro %}
 
 {% macro spark__register_raw_tables(quiet) %}
-    {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
-    {%- set raw_dir = raw_dir.rstrip('/') -%}
+    {%- set raw_dir = kefu_metrics.raw_dir() -%}
     {%- if not (raw_dir.startswith('/') or '://' in raw_dir
         or raw_dir.startswith('file:')) -%}
         {#- a cluster would resolve a relative path against its own working
@@ -55,7 +54,7 @@
         {%- do run_query('create database if not exists ' ~ schema) -%}
     {%- endfor -%}
     {%- for schema, identifier in tables | sort -%}
-        {%- set location = raw_dir ~ '/' ~ identifier -%}
+        {%- set location = kefu_metrics.raw_table_folder(identifier) -%}
         {%- do run_query('drop table if exists ' ~ schema ~ '.' ~ identifier) -%}
         {%- do run_query(
             'create table ' ~ schema ~ '.' ~ identifier ~ ' using parquet'

@@ -2,10 +2,14 @@
     on them (macros/staging/raw_files/unseen_raw_files.sql). -#}
 
 
+{#- The raw folder, KEFU_RAW_DIR (trimmed, no trailing slash). -#}
+{% macro raw_dir() -%}
+    {{- return((env_var('KEFU_RAW_DIR', 'data/raw') | trim).rstrip('/')) -}}
+{%- endmacro %}
+
 {#- The folder of a raw table. -#}
 {% macro raw_table_folder(table_name) -%}
-    {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
-    {{- raw_dir.rstrip('/') ~ '/' ~ table_name -}}
+    {{- kefu_metrics.raw_dir() ~ '/' ~ table_name -}}
 {%- endmacro %}
 
 {#- The source node of a raw table (its source name = its platform). -#}
@@ -41,7 +45,6 @@
     {path, relative, name, size, modified}. `path` is the file's path as
     the base table stores it in source_file. -#}
 {% macro list_raw_folder(table_name) -%}
-    {%- set folder = kefu_metrics.raw_table_folder(table_name) -%}
     {%- set listed = run_query(adapter.dispatch(
         'raw_folder_listing_query', 'kefu_metrics')(table_name)) -%}
     {%- set files = [] -%}
@@ -121,9 +124,8 @@
 {% macro duckdb__raw_files_exist_query(tables) -%}
     {%- set globs = [] -%}
     {%- if tables is none -%}
-        {%- set raw_dir = env_var('KEFU_RAW_DIR', 'data/raw') | trim -%}
         {%- do globs.append(kefu_metrics.sql_string(
-            raw_dir.rstrip('/') ~ '/*/**')) -%}
+            kefu_metrics.raw_dir() ~ '/*/**')) -%}
     {%- else -%}
         {%- for table in tables -%}
             {%- do globs.append(kefu_metrics.sql_string(

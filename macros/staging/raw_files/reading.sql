@@ -24,12 +24,8 @@
         {%- set selects = [] -%}
         {%- for group in groups -%}
             {%- set found = group.columns -%}
-            {%- set missing = [] -%}
-            {%- for column in columns -%}
-                {%- if column.name | lower not in found -%}
-                    {%- do missing.append(column.name) -%}
-                {%- endif -%}
-            {%- endfor -%}
+            {%- set missing = kefu_metrics.missing_raw_columns(
+                columns, found) -%}
             {%- if missing -%}
                 {%- do problems.append(kefu_metrics.files_phrase(group.files)
                     ~ ": missing column(s): " ~ missing | join(', ')
@@ -240,12 +236,7 @@
         {%- for column in kefu_metrics.raw_columns(relation) -%}
             {%- do found.append(column | lower) -%}
         {%- endfor -%}
-        {%- set missing = [] -%}
-        {%- for column in columns -%}
-            {%- if column.name | lower not in found -%}
-                {%- do missing.append(column.name) -%}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- set missing = kefu_metrics.missing_raw_columns(columns, found) -%}
         {%- if missing -%}
             {{ exceptions.raise_compiler_error(
                 "Raw table '" ~ table_name ~ "' (" ~ relation ~ ") is missing "
@@ -262,4 +253,14 @@
     {{ return(get_columns_in_query(sql)) }}
 {% endmacro %}
 
-
+{#- The contract columns (names) that `found` (lower-case column names: a
+    list or the keys of a dict) does not hold. -#}
+{% macro missing_raw_columns(columns, found) %}
+    {%- set missing = [] -%}
+    {%- for column in columns -%}
+        {%- if column.name | lower not in found -%}
+            {%- do missing.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(missing) }}
+{% endmacro %}
