@@ -25,6 +25,11 @@
         {% endif %}
     (on_schema_change comes from dbt_project.yml: append_new_columns for
     intermediate models, fail for the contracted marts.)
+    Models whose rows depend on nothing before their own date's data but
+    the chats start from T instead (from_date='touched'); the Taobao chat
+    models, which read no order, from the chats' own T
+    (from_date='chat_touched': an order re-exported when it is received
+    does not make them recompute the days since it was created).
     Filter a timestamp column directly (`reprocessed_only('jd', 'msg_at')`),
     not its date (`cast(msg_at as date)`): the same rows, but the engine can
     skip the storage blocks of older days only for a plain column.
@@ -59,6 +64,12 @@
     {{ kefu_metrics.refresh_window_value(platform, 'first_touched_date') }}
 {%- endmacro %}
 
+{#- Scalar SQL: T of the platform's chat rows alone (Taobao: the chat
+    messages and the filter list, not the orders; JD and Kuaishou: T). -#}
+{% macro chat_touched_date(platform) -%}
+    {{ kefu_metrics.refresh_window_value(platform, 'chat_touched_date') }}
+{%- endmacro %}
+
 {% macro refresh_window_value(platform, column) -%}
     {{ kefu_metrics.inline_scalar_query(
         "select refresh_windows." ~ column
@@ -91,43 +102,51 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- R, or T with from_touched (see above). -#}
-{% macro reprocess_from_date(platform, from_touched=false) -%}
-    {%- if from_touched -%}
-        {{ kefu_metrics.first_touched_date(platform) }}
-    {%- else -%}
+{#- The first date an incremental run recomputes, by from_date:
+    'refresh' R, 'touched' T, 'chat_touched' T of the chat rows alone
+    (see above). -#}
+{% macro reprocess_from_date(platform, from_date='refresh') -%}
+    {%- if from_date == 'refresh' -%}
         {{ kefu_metrics.refresh_from_date(platform) }}
+    {%- elif from_date == 'touched' -%}
+        {{ kefu_metrics.first_touched_date(platform) }}
+    {%- elif from_date == 'chat_touched' -%}
+        {{ kefu_metrics.chat_touched_date(platform) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "from_date must be 'refresh', 'touched' or 'chat_touched', got: "
+            ~ from_date) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook: drop the rows an incremental run is about to recompute. -#}
 {% macro delete_reprocessed_rows(
-    platform, date_column='stat_date', from_touched=false) -%}
+    platform, date_column='stat_date', from_date='refresh') -%}
     {%- if is_incremental() -%}
         {{ kefu_metrics.delete_rows(
             date_column ~ ' >= '
-            ~ kefu_metrics.reprocess_from_date(platform, from_touched),
+            ~ kefu_metrics.reprocess_from_date(platform, from_date),
             partition_aligned=true) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- In an import CTE: keep only the rows an incremental run recomputes. -#}
 {% macro reprocessed_only(
-    platform, date_column='stat_date', from_touched=false) -%}
+    platform, date_column='stat_date', from_date='refresh') -%}
     {%- if is_incremental() -%}
         where {{ date_column }}
-            >= {{ kefu_metrics.reprocess_from_date(platform, from_touched) }}
+            >= {{ kefu_metrics.reprocess_from_date(platform, from_date) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- The config block of a model refreshed by date (see above). -#}
 {% macro incremental_by_date(
-    platform, date_column='stat_date', from_touched=false) -%}
+    platform, date_column='stat_date', from_date='refresh') -%}
     {{ kefu_metrics.incremental_config(
         partition_by=[date_column],
         pre_hook="{{ kefu_metrics.delete_reprocessed_rows('"
-            ~ platform ~ "', '" ~ date_column ~ "', "
-            ~ (from_touched | string | lower) ~ ") }}",
+            ~ platform ~ "', '" ~ date_column ~ "', '"
+            ~ from_date ~ "') }}",
     ) }}
 {%- endmacro %}
 

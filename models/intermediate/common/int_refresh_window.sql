@@ -86,9 +86,21 @@ kuaishou_touched_dates as (
     from base_kuaishou__sessions_new
 ),
 
-taobao_touched_dates as (
+-- the chats' own T: the Taobao chat models (sessions, hand-overs, the
+-- platform view) read no order, so an order touching an older date does
+-- not make them recompute it
+taobao_chat_touched_dates as (
     select min(cast(sent_at as date)) as touched_date
     from base_taobao__chat_messages_new
+    union all
+    -- the filter list has no date: a change re-judges every day
+    select cast('1900-01-01' as date) as touched_date
+    from base_taobao__filter_accounts_new
+    having count(*) > 0
+),
+
+taobao_touched_dates as (
+    select touched_date from taobao_chat_touched_dates
     union all
     select
         least(
@@ -97,13 +109,14 @@ taobao_touched_dates as (
             min(cast(received_at as date))
         ) as touched_date
     from base_taobao__orders_new
-    union all
-    -- the filter list has no date: a change re-judges every day
-    select cast('1900-01-01' as date) as touched_date
-    from base_taobao__filter_accounts_new
-    having count(*) > 0
 ),
 
+{#- the dates the chat rows alone touch (Taobao: orders left out) -#}
+{%- set chat_dates = {
+    'jd': 'jd_touched_dates',
+    'kuaishou': 'kuaishou_touched_dates',
+    'taobao': 'taobao_chat_touched_dates',
+} %}
 {%- for platform, tables in platforms.items() %}
 
     {{ platform }}_window as (
@@ -112,6 +125,10 @@ taobao_touched_dates as (
             (
                 select min(touched_date) from {{ platform }}_touched_dates
             ) as first_touched_date,
+            (
+                select min(touched_date)
+                from {{ chat_dates[platform] }}
+            ) as chat_touched_date,
             greatest(
                 {%- for table in tables %}
                     coalesce(
@@ -129,6 +146,7 @@ final as (
             platform,
             {{ kefu_metrics.run_timestamp() }} as refreshed_at,
             first_touched_date,
+            chat_touched_date,
         {{ kefu_metrics.add_days(
             'first_touched_date',
             - kefu_metrics.reprocess_days(platform)) }} as refresh_from_date,

@@ -4,13 +4,16 @@
     messages of any account. Replied = the buyer's last message of the day
     is followed by a valid reply the same day. Rounds over the whole day
     (no 10-minute split); a reply after midnight answers nothing.
-    Incremental by stat_date: a day reads only its own messages. -#}
+    Incremental by stat_date from the first date the new chat rows touch
+    (Tc, chat_touched_date): a day reads only its own messages and the
+    filter list, no order. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('taobao') }}
+{{ kefu_metrics.incremental_by_date('taobao', from_date='chat_touched') }}
 
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
-    {{ kefu_metrics.reprocessed_only('taobao', 'sent_at') }}
+    {{ kefu_metrics.reprocessed_only(
+        'taobao', 'sent_at', from_date='chat_touched') }}
 ),
 
 round_events as (

@@ -9,18 +9,21 @@
     its key does not depend on earlier sessions.
 
     Incremental by sent_date: a run (re)computes the messages sent from the
-    first date the new rows touch (T) on. The stored messages of the day
-    before T are read as
+    first date the new chat rows touch (Tc, chat_touched_date: orders are
+    left out, no session reads them) on. The stored messages of the day
+    before Tc are read as
     context: the last one of a conversation gives the gap before its first
     new message and, when that gap is short, the session it continues (a
     gap from a message older than that day is over a day, so always a new
     session while tb_max_wait_seconds <= 1 day, asserted by a data test). -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('taobao', 'sent_date', from_touched=true) }}
+{{ kefu_metrics.incremental_by_date(
+    'taobao', 'sent_date', from_date='chat_touched') }}
 
 with messages as (
     select * from {{ ref('int_taobao_messages_classified') }}
-    {{ kefu_metrics.reprocessed_only('taobao', 'sent_at', from_touched=true) }}
+    {{ kefu_metrics.reprocessed_only(
+        'taobao', 'sent_at', from_date='chat_touched') }}
 ),
 
 rulebook as (

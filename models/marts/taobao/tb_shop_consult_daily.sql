@@ -1,11 +1,12 @@
 {#- Tmall 咨询体检 (SPEC 4.1): 咨询人数, 回复人数, 旺旺回复率 and response
-    time per shop and natural day. Incremental by stat_date. -#}
+    time per shop and natural day. Incremental by stat_date from the first
+    date the new chat rows touch (Tc), like int_taobao_consult_buyer_days. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('taobao') }}
+{{ kefu_metrics.incremental_by_date('taobao', from_date='chat_touched') }}
 
 with consult_buyer_days as (
     select * from {{ ref('int_taobao_consult_buyer_days') }}
-    {{ kefu_metrics.reprocessed_only('taobao') }}
+    {{ kefu_metrics.reprocessed_only('taobao', from_date='chat_touched') }}
 ),
 
 shop_days as (
