@@ -5,8 +5,10 @@ on all the data, row for row (scale issue, contract v2).
 Build on days 1..N-1 (some records exported in an earlier state: sessions
 open, invitations unrated, reports pending, orders unpaid or not received);
 run 2 appends day N's files, late rows for day N-2, a changed re-export of
-messages and the next exports of those records (closed, rated, success,
-paid; identical re-exports; one order twice in one file); run 3 brings the
+messages, JD presence changes sent again with their instant written
+differently (another key text, SPEC 7 keeps both) and the next exports of
+those records (closed, rated, success, paid; identical re-exports; one
+order twice in one file); run 3 brings the
 orders' next state (received), a stale re-export whose name sorts before
 every loaded file and a late file for an old day. Then everything is
 rebuilt from scratch into another database; every mart and intermediate
@@ -77,6 +79,27 @@ def add_changed_reexport(raw: Path, table: str, date: str) -> None:
     pq.write_table(
         pa.Table.from_pylist(rows, schema=schema),
         raw / table / f"resent-{date}.parquet",
+    )
+
+
+def add_rewritten_instants(raw: Path, date: str) -> None:
+    """A later file with some of an old day's JD presence changes, their
+    changed_at (part of the key) written with milliseconds: the same
+    instant as stored, but another key text, so SPEC 7 keeps both rows.
+    An incremental run must not replace the stored rows by the new ones'
+    typed key (dbt's delete+insert did: the stored rows were lost)."""
+    source = sorted((raw / "jd_waiter_status_log").glob(f"{date}*.parquet"))[0]
+    rows = [
+        row
+        for row in pq.read_table(source).to_pylist()
+        if len(row["changed_at"] or "") == len("2021-11-16 08:32:03")
+    ][:5]
+    assert rows, source
+    for row in rows:
+        row["changed_at"] = f"{row['changed_at']}.000"
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=pq.read_schema(source)),
+        raw / "jd_waiter_status_log" / f"reformatted-{date}.parquet",
     )
 
 
@@ -334,6 +357,7 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     add_late_rows(raw, "tb_chat_messages", day("taobao", DAYS - 2))
     add_late_rows(raw, "tb_orders", day("taobao", DAYS - 2))
     add_changed_reexport(raw, "jd_chat_messages", day("jd", DAYS - 3))
+    add_rewritten_instants(raw, day("jd", DAYS - 3))
     for table, rows in story.next_exports.items():
         platform = PLATFORM_OF[table]
         write_rows(raw / table, f"{day(platform, DAYS - 2)}_export", rows)

@@ -50,7 +50,8 @@
     Incremental: the model is incremental by raw file. A run reads only the
     files it has not seen (source_file), plus the rows already stored for the
     keys those files touch, recomputes those key groups and replaces them
-    (delete+insert on the key). An identical re-sent export therefore
+    (DuckDB: the stored rows of those groups by row key, strategy
+    kefu_raw_rows; Spark: merged by key into their files' partitions). An identical re-sent export therefore
     collapses, a changed one turns its key into a conflict (events) or a new
     current version (records), exactly as a full refresh would, whatever
     order the files arrive in. `_loaded_at` marks the rows (re)computed by a
@@ -81,7 +82,9 @@
 -#}
 {% macro stage_raw_table(
     source_name, table_name, columns, key_columns, is_record=false) %}
-{#- DuckDB: delete+insert on the key. Spark: partitioned by the raw file
+{#- DuckDB: the stored rows judged again are replaced by their row key
+    (strategy kefu_raw_rows, macros/incremental.sql). Spark: partitioned
+    by the raw file
     (a key's stored rows never move between files), the re-judged key
     groups merged by key into the files' partitions they touch
     (macros/spark/incremental_partitions.sql) -#}
@@ -89,6 +92,7 @@
     partition_by=['source_file'],
     unique_key=key_columns,
     on_schema_change='fail',
+    raw_rows=true,
 ) }}
 {%- set src = source(source_name, table_name) -%}
 {%- do kefu_metrics.assert_raw_columns(src, table_name, columns) -%}
