@@ -52,9 +52,9 @@
     keys those files touch, recomputes those key groups and replaces them
     (DuckDB: the stored rows of those groups by row key, strategy
     kefu_raw_rows; Spark: merged by row key into their files' partitions).
-    An identical re-sent export therefore collapses, a changed one turns its key into a conflict (events) or a new
-    current version (records), exactly as a full refresh would, whatever
-    order the files arrive in. `_loaded_at` marks the rows (re)computed by a
+    An identical re-sent export therefore collapses, a changed one turns
+    its key into a conflict (events) or a new current version (records),
+    exactly as a full refresh would, whatever order the files arrive in. `_loaded_at` marks the rows (re)computed by a
     run, every version of a re-judged record included; downstream models use
     it to find the dates they must reprocess (old and new versions' dates).
 
