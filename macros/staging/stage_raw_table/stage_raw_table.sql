@@ -54,8 +54,8 @@
     kefu_raw_rows; Spark: merged by row key into their files' partitions).
     An identical re-sent export therefore collapses, a changed one turns
     its key into a conflict (events) or a new current version (records),
-    exactly as a full refresh would, whatever order the files arrive in. `_loaded_at` marks the rows (re)computed by a
-    run, every version of a re-judged record included; downstream models use
+    exactly as a full refresh would, whatever order the files arrive in.
+    `_loaded_at` marks the rows (re)computed by a run, every version of a re-judged record included; downstream models use
     it to find the dates they must reprocess (old and new versions' dates).
 
     columns: list of dicts in raw column order:
@@ -84,10 +84,9 @@
     source_name, table_name, columns, key_columns, is_record=false) %}
 {#- DuckDB: the stored rows judged again are replaced by their row key
     (strategy kefu_raw_rows, macros/incremental.sql). Spark: partitioned
-    by the raw file
-    (a key's stored rows never move between files), the re-judged key
-    groups merged by key into the files' partitions they touch
-    (macros/spark/incremental_partitions.sql) -#}
+    by the raw file (a stored row never moves between files), the rows of
+    the re-judged key groups merged by row key into the files' partitions
+    they touch (macros/spark/incremental_partitions.sql) -#}
 {{ kefu_metrics.incremental_config(
     partition_by=['source_file'],
     unique_key=key_columns,
