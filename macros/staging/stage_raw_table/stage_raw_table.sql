@@ -55,8 +55,9 @@
     An identical re-sent export therefore collapses, a changed one turns
     its key into a conflict (events) or a new current version (records),
     exactly as a full refresh would, whatever order the files arrive in.
-    `_loaded_at` marks the rows (re)computed by a run, every version of a re-judged record included; downstream models use
-    it to find the dates they must reprocess (old and new versions' dates).
+    `_loaded_at` marks the rows (re)computed by a run, every version of a
+    re-judged record included; downstream models use it to find the dates
+    they must reprocess (old and new versions' dates).
 
     columns: list of dicts in raw column order:
       name      raw column name
