@@ -59,6 +59,10 @@ jd_touched_dates as (
         on
             messages.shop_id = jd_touched_sessions.shop_id
             and messages.session_id = jd_touched_sessions.session_id
+    -- on a full build every stored row is new, and the earliest of them is
+    -- no later than the start of any session: the look-up cannot lower the
+    -- minimum, and the constant false lets the engine skip it
+    where {{ is_incremental() }}
     union all
     select min(cast(msg_at as date)) as touched_date
     from base_jd__chat_messages_new
@@ -81,6 +85,8 @@ kuaishou_touched_dates as (
     from {{ ref('stg_kuaishou__sessions') }} as sessions
     inner join kuaishou_touched_sessions
         on sessions.session_id = kuaishou_touched_sessions.session_id
+    -- as for JD: skipped on a full build
+    where {{ is_incremental() }}
     union all
     select min(cast(started_at as date)) as touched_date
     from base_kuaishou__sessions_new
