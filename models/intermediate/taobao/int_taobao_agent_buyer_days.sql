@@ -24,16 +24,16 @@ rulebook as (
     select * from {{ ref('int_rulebook_daily') }}
 ),
 
--- One ordered pass per (shop, account, buyer, day), buyer before shop
--- side at the same instant (SPEC 7 ties). A human message at or after the
--- buyer's first message of the day is an answer (a same-instant answer
--- comes after it): one with a buyer message before it in this order. An
--- answer whose previous human message is an answer too is the second or a
--- later one, so the earliest of those is the second answer (the answers
--- are the human messages from the first answer on).
-ordered_messages as (
+-- Ordered by time, buyer before shop side at the same instant (SPEC 7
+-- ties), a human message is an answer when a buyer message of the day
+-- comes before it, i.e. when it was sent at or after the buyer's first
+-- message of the day (a same-instant answer comes after it). The answers
+-- are therefore the human messages from that instant on, and the second
+-- answer is the second of their times in ascending order (the same time
+-- as the first when two answers share an instant). Two group-bys and a
+-- join find these without ordering the messages.
+buyer_day_messages as (
     select
-        msg_id,
         shop_id,
         account_nick,
         buyer_nick,
@@ -41,42 +41,14 @@ ordered_messages as (
         sent_at,
         is_buyer_message,
         is_human_message,
-        is_filter_listed_buyer,
-        min(case when is_buyer_message then sent_at end) over (
-            partition by shop_id, account_nick, buyer_nick, stat_date
-            order by sent_at, sender_order, msg_id
-            rows between unbounded preceding and current row
-        ) as first_buyer_message_so_far_at,
-        max(case when is_human_message then sent_at end) over (
-            partition by shop_id, account_nick, buyer_nick, stat_date
-            order by sent_at, sender_order, msg_id
-            rows between unbounded preceding and 1 preceding
-        ) as previous_human_message_at
+        is_filter_listed_buyer
     from messages
     where
         not is_sub_account_buyer
         and (is_buyer_message or is_human_message)
 ),
 
-answers as (
-    select
-        *,
-        case
-            when
-                is_human_message
-                and first_buyer_message_so_far_at is not null
-                then 1
-            else 0
-        end as is_answer,
-        coalesce(
-            is_human_message
-            and previous_human_message_at >= first_buyer_message_so_far_at,
-            false
-        ) as is_later_answer
-    from ordered_messages
-),
-
-buyer_days as (
+buyer_day_counts as (
     select
         shop_id,
         account_nick,
@@ -86,13 +58,60 @@ buyer_days as (
             as first_buyer_message_at,
         sum(case when is_buyer_message then 1 else 0 end) as buyer_messages,
         sum(case when is_human_message then 1 else 0 end) as human_messages,
-        sum(is_answer) as answers,
-        min(case when is_answer = 1 then sent_at end) as first_answer_at,
-        min(case when is_later_answer then sent_at end) as second_answer_at,
         max(case when is_filter_listed_buyer then 1 else 0 end)
             as is_filter_listed
-    from answers
+    from buyer_day_messages
     group by shop_id, account_nick, buyer_nick, stat_date
+),
+
+buyer_day_answers as (
+    select
+        buyer_day_messages.shop_id,
+        buyer_day_messages.account_nick,
+        buyer_day_messages.buyer_nick,
+        buyer_day_messages.stat_date,
+        sum(1) as answers,
+        min(buyer_day_messages.sent_at) as first_answer_at,
+        {{ kefu_metrics.second_smallest('buyer_day_messages.sent_at') }}
+            as second_answer_at
+    from buyer_day_messages
+    inner join buyer_day_counts
+        on
+            buyer_day_messages.shop_id = buyer_day_counts.shop_id
+            and buyer_day_messages.account_nick = buyer_day_counts.account_nick
+            and buyer_day_messages.buyer_nick = buyer_day_counts.buyer_nick
+            and buyer_day_messages.stat_date = buyer_day_counts.stat_date
+    where
+        buyer_day_messages.is_human_message
+        and buyer_day_messages.sent_at
+        >= buyer_day_counts.first_buyer_message_at
+    group by
+        buyer_day_messages.shop_id,
+        buyer_day_messages.account_nick,
+        buyer_day_messages.buyer_nick,
+        buyer_day_messages.stat_date
+),
+
+buyer_days as (
+    select
+        buyer_day_counts.shop_id,
+        buyer_day_counts.account_nick,
+        buyer_day_counts.buyer_nick,
+        buyer_day_counts.stat_date,
+        buyer_day_counts.first_buyer_message_at,
+        buyer_day_counts.buyer_messages,
+        buyer_day_counts.human_messages,
+        buyer_day_answers.first_answer_at,
+        buyer_day_answers.second_answer_at,
+        buyer_day_counts.is_filter_listed,
+        coalesce(buyer_day_answers.answers, 0) as answers
+    from buyer_day_counts
+    left join buyer_day_answers
+        on
+            buyer_day_counts.shop_id = buyer_day_answers.shop_id
+            and buyer_day_counts.account_nick = buyer_day_answers.account_nick
+            and buyer_day_counts.buyer_nick = buyer_day_answers.buyer_nick
+            and buyer_day_counts.stat_date = buyer_day_answers.stat_date
 ),
 
 classified as (
