@@ -221,6 +221,26 @@ def partition_files(cluster: Cluster, table: str, partition: str) -> set[str]:
     return {file.name for file in folder.glob("*.parquet")}
 
 
+# The Thrift server of the pip package lacks a Hive class (LlapSigner) that
+# closing a session can load; that close then fails after the model's SQL
+# has run, and dbt reports the model as an error. A user resumes with
+# `dbt retry` (docs/readme/spark.md); the test does the same, once, and only
+# for that error: any other failure stops it.
+SESSION_CLOSE_ERROR = "TCloseSessionResp"
+
+
+def spark_build(env: dict[str, str], work: Path) -> None:
+    result = run_dbt(["build", *MODELS_ONLY], env, work, check=False)
+    if result.returncode != 0 and SESSION_CLOSE_ERROR in result.stdout:
+        run_dbt(["retry"], env, work)
+    elif result.returncode != 0:
+        raise AssertionError(
+            f"dbt build failed ({result.returncode}):\n"
+            + result.stdout[-6000:]
+            + result.stderr[-3000:]
+        )
+
+
 @pytest.fixture(scope="module")
 def builds(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("spark")
@@ -233,7 +253,7 @@ def builds(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
         KEFU_SPARK_THRIFT_HOST="127.0.0.1",
         KEFU_SPARK_THRIFT_PORT=str(cluster.port),
     )
-    run_dbt(["build", *MODELS_ONLY], spark_env, work / "spark")
+    spark_build(spark_env, work / "spark")
     # a Kuaishou day the refresh must not touch (the new rows reach day N-2)
     untouched = f"stat_date={day('kuaishou', 0)}"
     before = partition_files(cluster, "marts.ks_service_shop_daily", untouched)
@@ -246,7 +266,7 @@ def builds(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> dict:
     add_edited_reexport(raw, "jd_chat_messages", day("jd", DAYS - 3), 40)
     add_edited_reexport(raw, "jd_chat_messages", day("jd", 0), None)
     add_order_updates(raw, day("taobao", DAYS - 2))
-    run_dbt(["build", *MODELS_ONLY], spark_env, work / "spark")
+    spark_build(spark_env, work / "spark")
     after = partition_files(cluster, "marts.ks_service_shop_daily", untouched)
 
     database = work / "full.duckdb"
