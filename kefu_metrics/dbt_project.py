@@ -58,9 +58,17 @@ def run_dbt(
         text=True,
     )
     if check and result.returncode != 0:
-        raise AssertionError(
-            f"dbt {' '.join(args)} failed ({result.returncode}):\n"
-            + result.stdout[-6000:]
-            + result.stderr[-3000:]
-        )
+        raise dbt_failure(args, result)
     return result
+
+
+def dbt_failure(
+    args: Sequence[str], result: subprocess.CompletedProcess[str]
+) -> AssertionError:
+    """The error a failed dbt command raises: the command, its exit code
+    and the end of dbt's output."""
+    return AssertionError(
+        f"dbt {' '.join(args)} failed ({result.returncode}):\n"
+        + result.stdout[-6000:]
+        + result.stderr[-3000:]
+    )

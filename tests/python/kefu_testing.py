@@ -13,9 +13,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kefu_metrics.dbt_project import BIN, REPO_ROOT, dbt_env, run_dbt
+from kefu_metrics.dbt_project import BIN, REPO_ROOT, dbt_env, dbt_failure, run_dbt
 
-__all__ = ["BIN", "REPO_ROOT", "dbt_env", "run_dbt"]
+__all__ = ["BIN", "REPO_ROOT", "dbt_env", "dbt_failure", "run_dbt"]
 
 
 def query(database: Path, sql: str) -> list[tuple[Any, ...]]:

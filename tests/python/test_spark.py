@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from kefu_testing import REPO_ROOT, dbt_env, generate_demo, run_dbt
+from kefu_testing import REPO_ROOT, dbt_env, dbt_failure, generate_demo, run_dbt
 
 from kefu_metrics.demo import DEFAULT_START
 
@@ -230,15 +230,12 @@ SESSION_CLOSE_ERROR = "TCloseSessionResp"
 
 
 def spark_build(env: dict[str, str], work: Path) -> None:
-    result = run_dbt(["build", *MODELS_ONLY], env, work, check=False)
+    args = ["build", *MODELS_ONLY]
+    result = run_dbt(args, env, work, check=False)
     if result.returncode != 0 and SESSION_CLOSE_ERROR in result.stdout:
         run_dbt(["retry"], env, work)
     elif result.returncode != 0:
-        raise AssertionError(
-            f"dbt build failed ({result.returncode}):\n"
-            + result.stdout[-6000:]
-            + result.stderr[-3000:]
-        )
+        raise dbt_failure(args, result)
 
 
 @pytest.fixture(scope="module")
