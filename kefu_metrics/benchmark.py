@@ -2,7 +2,8 @@
 
     python -m kefu_metrics.benchmark --messages 10000000 [--days 30]
         [--work-dir /tmp/kefu_bench] [--keep] [--skip-generate]
-        [--threads 2] [--memory-limit 8GB] [--top 10] [--json PATH]
+        [--threads 2] [--memory-limit 8GB] [--refresh-runs 3] [--top 10]
+        [--json PATH]
         [--target duckdb|spark_thrift]
 
 1. generate `--messages` over `--days` with kefu_metrics.demo into
@@ -20,9 +21,13 @@
    refresh;
 5. `dbt run` once more with nothing new: the refresh's cost whatever the
    data (dbt start-up, every model's bookkeeping and refresh-date queries);
+   steps 4-5 run `--refresh-runs` times (default 3 on DuckDB), each time
+   from a copy of the database the full build left, and the figures are
+   the medians (the own work: the median of each run's refresh minus its
+   no-data refresh), since one run moves with the machine's speed;
 6. a final block of figures (Markdown table) and optionally a JSON file.
 
-`--target spark_thrift` runs steps 2, 4 and 5 on a Spark cluster through
+`--target spark_thrift` runs steps 2, 4 and 5 (once) on a Spark cluster through
 its Thrift server instead (the profile's `spark_thrift` output: host and
 port from KEFU_SPARK_THRIFT_HOST / KEFU_SPARK_THRIFT_PORT; start a local one
 with `bash scripts/spark_cluster.sh start`; run the benchmark with the Spark
@@ -40,10 +45,12 @@ build's peak. Each floor query runs in a child process for the same reason.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -59,6 +66,9 @@ FLOORS = ("bare", "strict")
 # Default of profiles.yml for KEFU_THREADS. KEFU_DUCKDB_MEMORY_LIMIT has no
 # default: unset, DuckDB's own (80% of RAM) applies to dbt and the floors.
 PROFILE_THREADS = "2"
+DUCKDB_REFRESH_RUNS = 3
+# the database as the full build left it, restored before each refresh run
+SNAPSHOT = "kefu_before_refresh.duckdb"
 DUCKDB_DEFAULT_MEMORY = "DuckDB default (80% of RAM)"
 RSS_UNIT = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes / KiB
 
@@ -515,6 +525,11 @@ def fmt(value: object, digits: int = 1) -> str:
 
 
 def print_figures(figures: dict[str, object]) -> None:
+    runs: list[dict] = figures["refresh_runs"]  # type: ignore[assignment]
+    refresh_runs = str(len(runs))
+    if len(runs) > 1:
+        refresh_runs += "; refresh, no-data refresh and own work are medians"
+    own_work_runs = ", ".join(fmt(run["new_day_work_seconds"]) for run in runs)
     rows = [
         ("messages generated (3 message tables)", fmt(figures["messages"])),
         ("days (history + new day)", fmt(figures["days"])),
@@ -529,6 +544,7 @@ def print_figures(figures: dict[str, object]) -> None:
             fmt(figures["full_dbt_elapsed_seconds"]),
         ),
         ("full build peak RSS MB", fmt(figures["full_peak_rss_mb"], 0)),
+        ("refresh runs (each from the full build's database)", refresh_runs),
         ("incremental refresh (dbt run) s", fmt(figures["incremental_seconds"])),
         (
             "incremental, dbt-reported (no startup/parse) s",
@@ -548,6 +564,7 @@ def print_figures(figures: dict[str, object]) -> None:
         ("full / bare floor", fmt(figures["full_to_bare_floor"], 1)),
         ("full / strict floor", fmt(figures["full_to_strict_floor"], 1)),
         ("refresh with no new data / full", fmt(figures["no_data_to_full"], 2)),
+        ("new day's own work (incremental - no data), each run s", own_work_runs),
         (
             "new day's own work (incremental - no data) / full",
             fmt(figures["new_day_work_to_full"], 3),
@@ -562,6 +579,79 @@ def print_figures(figures: dict[str, object]) -> None:
     print("\n| figure | value |\n|---|---|")
     for name, value in rows:
         print(f"| {name:<{width}} | {value} |")
+
+
+@dataclass
+class Refreshes:
+    """Steps 4-5, `runs` times: the refresh with the new day, then the
+    refresh with no new data, each pair from the full build's database."""
+
+    incremental: list[Step]
+    no_data: list[Step]
+    runs: list[dict[str, object]]
+    first_model_runs: list[ModelRun]
+
+    def median(self, figure: str) -> float | None:
+        values = [run[figure] for run in self.runs]
+        if any(value is None for value in values):
+            return None
+        return statistics.median(values)  # type: ignore[arg-type]
+
+
+def run_refreshes(work: Path, env: dict[str, str], runs: int) -> Refreshes:
+    """Run the refresh and the no-data refresh `runs` times. Before every
+    run but the first, the database is put back as the full build left it
+    (a copy taken before the first run; deleted at the end), so each run
+    refreshes the same new day. The raw folder already holds the new day."""
+    files = [work / "kefu.duckdb", work / "kefu.duckdb.wal"]
+    snapshots = [work / SNAPSHOT, work / f"{SNAPSHOT}.wal"]
+    if runs > 1:
+        for file, snapshot in zip(files, snapshots, strict=True):
+            if file.exists():
+                shutil.copy2(file, snapshot)
+    result = Refreshes([], [], [], [])
+    try:
+        for number in range(1, runs + 1):
+            suffix = "" if number == 1 else f"_{number}"
+            for file, snapshot in zip(files, snapshots, strict=True):
+                if number > 1:
+                    file.unlink(missing_ok=True)
+                    if snapshot.exists():
+                        shutil.copy2(snapshot, file)
+            started_at = dt.datetime.now(dt.UTC)
+            incremental = run_dbt(f"dbt_incremental{suffix}", ["run"], work, env)
+            model_times, incremental_dbt = model_runs(work, f"incremental{suffix}")
+            # the same refresh once more with nothing new: what a refresh
+            # costs whatever the data (dbt start-up, every model's bookkeeping)
+            no_data = run_dbt(f"dbt_no_data{suffix}", ["run"], work, env)
+            _, no_data_dbt = model_runs(work, f"no_data{suffix}")
+            if number == 1:
+                result.first_model_runs = model_times
+            result.incremental.append(incremental)
+            result.no_data.append(no_data)
+            incremental_s = incremental.seconds if incremental.ok else None
+            no_data_s = no_data.seconds if no_data.ok else None
+            result.runs.append(
+                {
+                    "started_at": started_at.isoformat(),
+                    "incremental_seconds": incremental_s,
+                    "incremental_dbt_elapsed_seconds": incremental_dbt,
+                    "no_data_seconds": no_data_s,
+                    "no_data_dbt_elapsed_seconds": no_data_dbt,
+                    "new_day_work_seconds": incremental_s - no_data_s
+                    if incremental_s is not None and no_data_s is not None
+                    else None,
+                }
+            )
+            print(
+                f"[bench] refresh run {number} of {runs}: refresh "
+                f"{fmt(incremental_s)} s, no new data {fmt(no_data_s)} s",
+                flush=True,
+            )
+    finally:
+        for snapshot in snapshots:
+            snapshot.unlink(missing_ok=True)
+    return result
 
 
 def check_spark_stack() -> None:
@@ -602,6 +692,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="KEFU_DUCKDB_MEMORY_LIMIT for dbt and the floors "
         "(default: unset, DuckDB's 80%% of RAM)",
     )
+    parser.add_argument(
+        "--refresh-runs",
+        type=int,
+        help="times the refresh and the no-data refresh are run, each from the "
+        f"full build's database (default {DUCKDB_REFRESH_RUNS} on DuckDB; "
+        "1 on Spark, whose tables cannot be restored)",
+    )
     parser.add_argument("--top", type=int, default=10, help="slowest models shown")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
@@ -615,6 +712,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.days < 2:
         parser.error("--days must be at least 2 (history + the new day)")
+    if args.refresh_runs is None:
+        args.refresh_runs = DUCKDB_REFRESH_RUNS if args.target == "duckdb" else 1
+    if args.refresh_runs < 1:
+        parser.error("--refresh-runs must be at least 1")
+    if args.refresh_runs > 1 and args.target != "duckdb":
+        parser.error("--refresh-runs above 1 needs --target duckdb")
     args.work_dir = args.work_dir.resolve()
     return args
 
@@ -631,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
 
     raw, new_day = work / "raw", work / "new_day"
     work.mkdir(parents=True, exist_ok=True)
-    for stale in ("kefu.duckdb", "kefu.duckdb.wal"):
+    for stale in ("kefu.duckdb", "kefu.duckdb.wal", SNAPSHOT, f"{SNAPSHOT}.wal"):
         (work / stale).unlink(missing_ok=True)
     for kind in FLOORS:
         floor_result_path(work, kind).unlink(missing_ok=True)
@@ -689,23 +792,15 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     copy_new_day(new_day, raw)
-    incremental = run_dbt("dbt_incremental", ["run"], work, env)
-    incremental_runs, incremental_dbt_seconds = model_runs(work, "incremental")
-    # the same refresh once more with nothing new: what a refresh costs
-    # whatever the data (dbt start-up and every model's bookkeeping)
-    no_data = run_dbt("dbt_no_data", ["run"], work, env)
-    _, no_data_dbt_seconds = model_runs(work, "no_data")
+    refreshes = run_refreshes(work, env, args.refresh_runs)
+    incremental_runs = refreshes.first_model_runs
 
     full_s = full.seconds if full.ok else None
-    incremental_s = incremental.seconds if incremental.ok else None
-    no_data_s = no_data.seconds if no_data.ok else None
+    incremental_s = refreshes.median("incremental_seconds")
+    no_data_s = refreshes.median("no_data_seconds")
     bare_s: float | None = floor_results["bare"].get("seconds")
     strict_s: float | None = floor_results["strict"].get("seconds")
-    new_day_work = (
-        incremental_s - no_data_s
-        if incremental_s is not None and no_data_s is not None
-        else None
-    )
+    new_day_work = refreshes.median("new_day_work_seconds")
     memory = args.memory_limit or (
         f"{DUCKDB_DEFAULT_MEMORY}: {floor_results['bare'].get('memory_limit')}"
     )
@@ -723,13 +818,18 @@ def main(argv: list[str] | None = None) -> int:
         "full_dbt_elapsed_seconds": full_dbt_seconds,
         "full_peak_rss_mb": full.peak_rss_mb,
         "full_ok": full.ok,
+        "refresh_runs": refreshes.runs,
         "incremental_seconds": incremental_s,
-        "incremental_dbt_elapsed_seconds": incremental_dbt_seconds,
-        "incremental_peak_rss_mb": incremental.peak_rss_mb,
-        "incremental_ok": incremental.ok,
+        "incremental_dbt_elapsed_seconds": refreshes.median(
+            "incremental_dbt_elapsed_seconds"
+        ),
+        "incremental_peak_rss_mb": max(
+            step.peak_rss_mb for step in refreshes.incremental
+        ),
+        "incremental_ok": all(step.ok for step in refreshes.incremental),
         "no_data_seconds": no_data_s,
-        "no_data_dbt_elapsed_seconds": no_data_dbt_seconds,
-        "no_data_ok": no_data.ok,
+        "no_data_dbt_elapsed_seconds": refreshes.median("no_data_dbt_elapsed_seconds"),
+        "no_data_ok": all(step.ok for step in refreshes.no_data),
         "bare_floor_seconds": bare_s,
         "bare_floor_peak_rss_mb": floors["bare"].peak_rss_mb
         if floors["bare"].ok
@@ -767,7 +867,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / name, ignore_errors=True)
         for name in ("kefu.duckdb", "kefu.duckdb.wal", "floor.duckdb"):
             (work / name).unlink(missing_ok=True)
-    steps = (seed, full, incremental, no_data, *floors.values())
+    steps = (seed, full, *refreshes.incremental, *refreshes.no_data, *floors.values())
     return 0 if all(step.ok for step in steps) else 1
 
 
