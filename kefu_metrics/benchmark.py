@@ -613,8 +613,8 @@ def run_refreshes(work: Path, env: dict[str, str], runs: int) -> Refreshes:
     try:
         for number in range(1, runs + 1):
             suffix = "" if number == 1 else f"_{number}"
-            for file, snapshot in zip(files, snapshots, strict=True):
-                if number > 1:
+            if number > 1:
+                for file, snapshot in zip(files, snapshots, strict=True):
                     file.unlink(missing_ok=True)
                     if snapshot.exists():
                         shutil.copy2(snapshot, file)
