@@ -2,7 +2,8 @@
 
     python -m kefu_metrics.benchmark --messages 10000000 [--days 30]
         [--work-dir /tmp/kefu_bench] [--keep] [--skip-generate]
-        [--threads 2] [--memory-limit 8GB] [--refresh-runs 3] [--top 10]
+        [--threads 2] [--memory-limit 8GB] [--full-runs 3] [--refresh-runs 3]
+        [--top 10]
         [--json PATH]
         [--target duckdb|spark_thrift]
 
@@ -17,6 +18,10 @@
    the bare floor (read, parse, order, pair, aggregate by shop and day;
    nothing validated or written) and the strict floor (the SPEC 7 trim,
    strict parse and tie-break, every round written to a table);
+   steps 2-3 run `--full-runs` times (default 3 on DuckDB), each build on
+   a new database file and followed by the floors, and the figures are the
+   medians (a ratio: the median of each run's ratio), since the same build
+   on a shared virtual machine was seen to take 58 to 81 s within an hour;
 4. copy the new day into <work>/raw and `dbt run` again: the incremental
    refresh;
 5. `dbt run` once more with nothing new: the refresh's cost whatever the
@@ -67,6 +72,7 @@ FLOORS = ("bare", "strict")
 # default: unset, DuckDB's own (80% of RAM) applies to dbt and the floors.
 PROFILE_THREADS = "2"
 DUCKDB_REFRESH_RUNS = 3
+DUCKDB_FULL_RUNS = 3
 # the database as the full build left it, restored before each refresh run
 SNAPSHOT = "kefu_before_refresh.duckdb"
 DUCKDB_DEFAULT_MEMORY = "DuckDB default (80% of RAM)"
@@ -530,6 +536,11 @@ def print_figures(figures: dict[str, object]) -> None:
     if len(runs) > 1:
         refresh_runs += "; refresh, no-data refresh and own work are medians"
     own_work_runs = ", ".join(fmt(run["new_day_work_seconds"]) for run in runs)
+    builds: list[dict] = figures["full_runs"]  # type: ignore[assignment]
+    full_runs = str(len(builds))
+    if len(builds) > 1:
+        full_runs += "; full build, floors and their ratios are medians"
+    bare_ratio_runs = ", ".join(fmt(run["full_to_bare_floor"]) for run in builds)
     rows = [
         ("messages generated (3 message tables)", fmt(figures["messages"])),
         ("days (history + new day)", fmt(figures["days"])),
@@ -538,6 +549,7 @@ def print_figures(figures: dict[str, object]) -> None:
         ("generation s", fmt(figures["generate_seconds"])),
         ("generation peak RSS MB", fmt(figures["generate_peak_rss_mb"], 0)),
         ("dbt seed s", fmt(figures["seed_seconds"])),
+        ("full runs (each on a new database, then both floors)", full_runs),
         ("full build (dbt run) s", fmt(figures["full_seconds"])),
         (
             "full build, dbt-reported (no startup/parse) s",
@@ -561,6 +573,7 @@ def print_figures(figures: dict[str, object]) -> None:
         ("strict floor query s", fmt(figures["strict_floor_seconds"])),
         ("strict floor peak RSS MB", fmt(figures["strict_floor_peak_rss_mb"], 0)),
         ("incremental / full", fmt(figures["incremental_to_full"], 2)),
+        ("full / bare floor, each run", bare_ratio_runs),
         ("full / bare floor", fmt(figures["full_to_bare_floor"], 1)),
         ("full / strict floor", fmt(figures["full_to_strict_floor"], 1)),
         ("refresh with no new data / full", fmt(figures["no_data_to_full"], 2)),
@@ -654,6 +667,100 @@ def run_refreshes(work: Path, env: dict[str, str], runs: int) -> Refreshes:
     return result
 
 
+@dataclass
+class FullBuilds:
+    """Steps 2-3, `runs` times: a full build on a new database (seed, then
+    run), each followed by the two floors, so that each run's ratios
+    compare a build and floors measured minutes apart."""
+
+    seeds: list[Step]
+    full: list[Step]
+    floors: list[dict[str, Step]]
+    runs: list[dict[str, object]]
+    first_model_runs: list[ModelRun]
+    first_floor_results: dict[str, dict]
+
+    def median(self, figure: str) -> float | None:
+        values = [run[figure] for run in self.runs]
+        if not values or any(value is None for value in values):
+            return None
+        return statistics.median(values)  # type: ignore[arg-type]
+
+    def floor_peak_rss_mb(self, kind: str) -> float | None:
+        steps = [floors[kind] for floors in self.floors]
+        if not all(step.ok for step in steps):
+            return None
+        return max(step.peak_rss_mb for step in steps)
+
+    def steps(self) -> list[Step]:
+        floors = [step for run in self.floors for step in run.values()]
+        return [*self.seeds, *self.full, *floors]
+
+
+def run_full_builds(
+    work: Path, env: dict[str, str], args: argparse.Namespace
+) -> FullBuilds:
+    """Run the full build and both floors `args.full_runs` times. DuckDB
+    starts each build from a new database file; a cluster's tables are
+    rebuilt from scratch (--full-refresh). The last build's database is
+    the one the refresh runs start from."""
+    rebuild = ["--full-refresh"] if args.target != "duckdb" else []
+    result = FullBuilds([], [], [], [], [], {})
+    for number in range(1, args.full_runs + 1):
+        suffix = "" if number == 1 else f"_{number}"
+        if args.target == "duckdb":
+            for stale in ("kefu.duckdb", "kefu.duckdb.wal"):
+                (work / stale).unlink(missing_ok=True)
+        started_at = dt.datetime.now(dt.UTC)
+        seed = run_dbt(f"dbt_seed{suffix}", ["seed", *rebuild], work, env)
+        full = run_dbt(f"dbt_full{suffix}", ["run", *rebuild], work, env)
+        model_times, full_dbt_seconds = model_runs(work, f"full{suffix}")
+        floors: dict[str, Step] = {}
+        floor_seconds: dict[str, float | None] = {}
+        for kind in FLOORS:
+            floor_result_path(work, kind).unlink(missing_ok=True)
+            floors[kind] = run_measured(
+                f"{kind}_floor{suffix}",
+                [sys.executable, "-m", "kefu_metrics.benchmark"]
+                + ["--floor-only", kind, "--work-dir", str(work)]
+                + ["--threads", args.threads]
+                + (["--memory-limit", args.memory_limit] if args.memory_limit else []),
+                work / f"{kind}_floor{suffix}.log",
+            )
+            path = floor_result_path(work, kind)
+            floor_result = (
+                json.loads(path.read_text(encoding="utf-8")) if floors[kind].ok else {}
+            )
+            floor_seconds[kind] = floor_result.get("seconds")
+            if number == 1:
+                result.first_floor_results[kind] = floor_result
+        if number == 1:
+            result.first_model_runs = model_times
+        full_s = full.seconds if full.ok else None
+        result.seeds.append(seed)
+        result.full.append(full)
+        result.floors.append(floors)
+        result.runs.append(
+            {
+                "started_at": started_at.isoformat(),
+                "full_seconds": full_s,
+                "full_dbt_elapsed_seconds": full_dbt_seconds,
+                "bare_floor_seconds": floor_seconds["bare"],
+                "strict_floor_seconds": floor_seconds["strict"],
+                "full_to_bare_floor": ratio(full_s, floor_seconds["bare"]),
+                "full_to_strict_floor": ratio(full_s, floor_seconds["strict"]),
+            }
+        )
+        print(
+            f"[bench] full run {number} of {args.full_runs}: full build "
+            f"{fmt(full_s)} s, bare floor {fmt(floor_seconds['bare'])} s "
+            f"({fmt(ratio(full_s, floor_seconds['bare']))}x), strict floor "
+            f"{fmt(floor_seconds['strict'])} s",
+            flush=True,
+        )
+    return result
+
+
 def check_spark_stack() -> None:
     """Fail early, saying what to install, when dbt-spark is missing."""
     import importlib.util
@@ -699,6 +806,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         f"full build's database (default {DUCKDB_REFRESH_RUNS} on DuckDB; "
         "1 on Spark, whose tables cannot be restored)",
     )
+    parser.add_argument(
+        "--full-runs",
+        type=int,
+        help="times the full build and both floors are run, each build on a "
+        f"new database (default {DUCKDB_FULL_RUNS} on DuckDB, 1 on Spark); "
+        "the figures are medians",
+    )
     parser.add_argument("--top", type=int, default=10, help="slowest models shown")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
@@ -714,6 +828,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--days must be at least 2 (history + the new day)")
     if args.refresh_runs is None:
         args.refresh_runs = DUCKDB_REFRESH_RUNS if args.target == "duckdb" else 1
+    if args.full_runs is None:
+        args.full_runs = DUCKDB_FULL_RUNS if args.target == "duckdb" else 1
+    if args.full_runs < 1:
+        parser.error("--full-runs must be at least 1")
     if args.refresh_runs < 1:
         parser.error("--refresh-runs must be at least 1")
     if args.refresh_runs > 1 and args.target != "duckdb":
@@ -768,39 +886,19 @@ def main(argv: list[str] | None = None) -> int:
     env = dbt_env(work, args.threads, args.memory_limit, args.target)
     if args.target != "duckdb":
         check_spark_stack()
-    # DuckDB starts from a new database file; a cluster's tables are
-    # rebuilt from scratch
-    rebuild = ["--full-refresh"] if args.target != "duckdb" else []
-    seed = run_dbt("dbt_seed", ["seed", *rebuild], work, env)
-    full = run_dbt("dbt_full", ["run", *rebuild], work, env)
-    full_runs, full_dbt_seconds = model_runs(work, "full")
-
-    floors: dict[str, Step] = {}
-    floor_results: dict[str, dict] = {}
-    for kind in FLOORS:
-        floors[kind] = run_measured(
-            f"{kind}_floor",
-            [sys.executable, "-m", "kefu_metrics.benchmark"]
-            + ["--floor-only", kind, "--work-dir", str(work)]
-            + ["--threads", args.threads]
-            + (["--memory-limit", args.memory_limit] if args.memory_limit else []),
-            work / f"{kind}_floor.log",
-        )
-        path = floor_result_path(work, kind)
-        floor_results[kind] = (
-            json.loads(path.read_text(encoding="utf-8")) if floors[kind].ok else {}
-        )
+    builds = run_full_builds(work, env, args)
 
     copy_new_day(new_day, raw)
     refreshes = run_refreshes(work, env, args.refresh_runs)
     incremental_runs = refreshes.first_model_runs
 
-    full_s = full.seconds if full.ok else None
+    full_s = builds.median("full_seconds")
     incremental_s = refreshes.median("incremental_seconds")
     no_data_s = refreshes.median("no_data_seconds")
-    bare_s: float | None = floor_results["bare"].get("seconds")
-    strict_s: float | None = floor_results["strict"].get("seconds")
+    bare_s = builds.median("bare_floor_seconds")
+    strict_s = builds.median("strict_floor_seconds")
     new_day_work = refreshes.median("new_day_work_seconds")
+    floor_results = builds.first_floor_results
     memory = args.memory_limit or (
         f"{DUCKDB_DEFAULT_MEMORY}: {floor_results['bare'].get('memory_limit')}"
     )
@@ -813,11 +911,12 @@ def main(argv: list[str] | None = None) -> int:
         "raw_rows": raw_rows,
         "generate_seconds": generate_seconds,
         "generate_peak_rss_mb": generate_rss,
-        "seed_seconds": seed.seconds if seed.ok else None,
+        "seed_seconds": builds.seeds[0].seconds if builds.seeds[0].ok else None,
+        "full_runs": builds.runs,
         "full_seconds": full_s,
-        "full_dbt_elapsed_seconds": full_dbt_seconds,
-        "full_peak_rss_mb": full.peak_rss_mb,
-        "full_ok": full.ok,
+        "full_dbt_elapsed_seconds": builds.median("full_dbt_elapsed_seconds"),
+        "full_peak_rss_mb": max(step.peak_rss_mb for step in builds.full),
+        "full_ok": all(step.ok for step in builds.full),
         "refresh_runs": refreshes.runs,
         "incremental_seconds": incremental_s,
         "incremental_dbt_elapsed_seconds": refreshes.median(
@@ -831,27 +930,23 @@ def main(argv: list[str] | None = None) -> int:
         "no_data_dbt_elapsed_seconds": refreshes.median("no_data_dbt_elapsed_seconds"),
         "no_data_ok": all(step.ok for step in refreshes.no_data),
         "bare_floor_seconds": bare_s,
-        "bare_floor_peak_rss_mb": floors["bare"].peak_rss_mb
-        if floors["bare"].ok
-        else None,
+        "bare_floor_peak_rss_mb": builds.floor_peak_rss_mb("bare"),
         "bare_floor_rounds": floor_results["bare"].get("rounds"),
         "strict_floor_seconds": strict_s,
-        "strict_floor_peak_rss_mb": floors["strict"].peak_rss_mb
-        if floors["strict"].ok
-        else None,
+        "strict_floor_peak_rss_mb": builds.floor_peak_rss_mb("strict"),
         "strict_floor_rounds": floor_results["strict"].get("rounds"),
         "incremental_to_full": ratio(incremental_s, full_s),
-        "full_to_bare_floor": ratio(full_s, bare_s),
-        "full_to_strict_floor": ratio(full_s, strict_s),
+        "full_to_bare_floor": builds.median("full_to_bare_floor"),
+        "full_to_strict_floor": builds.median("full_to_strict_floor"),
         "no_data_to_full": ratio(no_data_s, full_s),
         "new_day_work_seconds": new_day_work,
         "new_day_work_to_full": ratio(new_day_work, full_s),
-        "slowest_models_full": [vars(r) for r in full_runs[: args.top]],
+        "slowest_models_full": [vars(r) for r in builds.first_model_runs[: args.top]],
         "slowest_models_incremental": [vars(r) for r in incremental_runs[: args.top]],
     }
 
     print()
-    print_slowest("slowest models, full build", full_runs, args.top)
+    print_slowest("slowest models, full build", builds.first_model_runs, args.top)
     print_slowest("slowest models, incremental refresh", incremental_runs, args.top)
     for kind in FLOORS:
         if floor_results[kind]:
@@ -867,7 +962,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / name, ignore_errors=True)
         for name in ("kefu.duckdb", "kefu.duckdb.wal", "floor.duckdb"):
             (work / name).unlink(missing_ok=True)
-    steps = (seed, full, *refreshes.incremental, *refreshes.no_data, *floors.values())
+    steps = (*builds.steps(), *refreshes.incremental, *refreshes.no_data)
     return 0 if all(step.ok for step in steps) else 1
 
 

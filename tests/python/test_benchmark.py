@@ -61,11 +61,30 @@ def test_every_step_ran_and_is_reported(bench: tuple[Path, dict, str]) -> None:
     for ratio, numerator, denominator in (
         ("incremental_to_full", "incremental_seconds", "full_seconds"),
         ("no_data_to_full", "no_data_seconds", "full_seconds"),
-        ("full_to_bare_floor", "full_seconds", "bare_floor_seconds"),
-        ("full_to_strict_floor", "full_seconds", "strict_floor_seconds"),
     ):
         assert figures[ratio] == pytest.approx(
             figures[numerator] / figures[denominator]
+        )
+    # three full builds by default, each on a new database and followed by
+    # both floors; the figures are their medians, and a ratio to a floor is
+    # the median of each run's ratio (a build and the floors measured
+    # minutes apart, not the medians of runs an hour apart)
+    builds = figures["full_runs"]
+    assert len(builds) == 3
+    for step in ("full", "bare_floor", "strict_floor"):
+        assert (
+            figures[f"{step}_seconds"]
+            == sorted(build[f"{step}_seconds"] for build in builds)[1]
+        )
+    assert (work / "run_results_full_3.json").exists()
+    for floor in ("bare_floor", "strict_floor"):
+        for build in builds:
+            assert build[f"full_to_{floor}"] == pytest.approx(
+                build["full_seconds"] / build[f"{floor}_seconds"]
+            )
+        assert (
+            figures[f"full_to_{floor}"]
+            == sorted(build[f"full_to_{floor}"] for build in builds)[1]
         )
     # three refresh runs by default; the figures are their medians, and the
     # new day's own work is the median of each run's refresh minus its
@@ -97,6 +116,7 @@ def test_every_step_ran_and_is_reported(bench: tuple[Path, dict, str]) -> None:
         "| strict floor query s",
         "| incremental / full",
         "| full / bare floor",
+        "| full / bare floor, each run",
         "| full / strict floor",
         "| refresh with no new data / full",
         "| new day's own work (incremental - no data) / full",
@@ -119,6 +139,30 @@ def test_every_refresh_run_refreshes_the_new_day(
     assert loaded_at >= last_started.replace(tzinfo=None)
     assert stored == parquet_rows(work / "raw" / "jd_chat_messages")
     assert not (work / "kefu_before_refresh.duckdb").exists()
+
+
+def test_every_full_run_builds_a_new_database(
+    bench: tuple[Path, dict, str],
+) -> None:
+    """Each full run starts from a new database: the history rows the
+    refreshes start from were loaded by the last full run (a second `dbt
+    run` on the first run's database would find nothing new and leave
+    them as the first run loaded them), and the floors ran after it."""
+    work, figures, _ = bench
+    builds = figures["full_runs"]
+    last_started = dt.datetime.fromisoformat(builds[-1]["started_at"])
+    assert last_started > dt.datetime.fromisoformat(builds[0]["started_at"])
+    new_day = figures["new_day"]["jd_chat_messages"]
+    with duckdb.connect(str(work / "kefu.duckdb"), read_only=True) as con:
+        (history_loaded_at,) = con.execute(
+            "select min(_loaded_at) from staging.base_jd__chat_messages"
+            " where source_file not like ?",
+            [f"%{new_day}%"],
+        ).fetchone()
+    assert history_loaded_at >= last_started.replace(tzinfo=None)
+    for build in builds:
+        assert build["bare_floor_seconds"] > 0
+        assert build["strict_floor_seconds"] > 0
 
 
 def test_new_day_is_held_back_and_counted(bench: tuple[Path, dict, str]) -> None:
