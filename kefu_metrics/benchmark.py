@@ -594,6 +594,15 @@ def print_figures(figures: dict[str, object]) -> None:
         print(f"| {name:<{width}} | {value} |")
 
 
+def median_of_runs(runs: list[dict[str, object]], figure: str) -> float | None:
+    """The median of one figure over repeated runs; None when a run has
+    none (its step failed) or there are no runs."""
+    values = [run[figure] for run in runs]
+    if not values or any(value is None for value in values):
+        return None
+    return statistics.median(values)  # type: ignore[arg-type]
+
+
 @dataclass
 class Refreshes:
     """Steps 4-5, `runs` times: the refresh with the new day, then the
@@ -605,10 +614,7 @@ class Refreshes:
     first_model_runs: list[ModelRun]
 
     def median(self, figure: str) -> float | None:
-        values = [run[figure] for run in self.runs]
-        if any(value is None for value in values):
-            return None
-        return statistics.median(values)  # type: ignore[arg-type]
+        return median_of_runs(self.runs, figure)
 
 
 def run_refreshes(work: Path, env: dict[str, str], runs: int) -> Refreshes:
@@ -681,10 +687,7 @@ class FullBuilds:
     first_floor_results: dict[str, dict]
 
     def median(self, figure: str) -> float | None:
-        values = [run[figure] for run in self.runs]
-        if not values or any(value is None for value in values):
-            return None
-        return statistics.median(values)  # type: ignore[arg-type]
+        return median_of_runs(self.runs, figure)
 
     def floor_peak_rss_mb(self, kind: str) -> float | None:
         steps = [floors[kind] for floors in self.floors]

@@ -147,7 +147,7 @@ def test_every_full_run_builds_a_new_database(
     """Each full run starts from a new database: the history rows the
     refreshes start from were loaded by the last full run (a second `dbt
     run` on the first run's database would find nothing new and leave
-    them as the first run loaded them), and the floors ran after it."""
+    them as the first run loaded them), and every run has both floors."""
     work, figures, _ = bench
     builds = figures["full_runs"]
     last_started = dt.datetime.fromisoformat(builds[-1]["started_at"])
