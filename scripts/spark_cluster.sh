@@ -61,16 +61,36 @@ spark_home() {
 
 pid_file() { echo "$CLUSTER_DIR/run/$1.pid"; }
 
-# the pid of a component if its process is alive and is that component
+# the pid of a component if its process is alive and is that component.
+# No pipe into `grep -q`: under pipefail, grep leaving at the first match
+# can kill the writer with SIGPIPE (a Java command line is long), and the
+# live process looked dead.
 running_pid() {
-    local file pid
+    local file pid cmdline
     file=$(pid_file "$1")
     [ -f "$file" ] || return 1
     pid=$(cat "$file")
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     [ -r "/proc/$pid/cmdline" ] || return 1
-    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "${MAIN_CLASS[$1]}" || return 1
+    cmdline=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
+    [[ $cmdline == *"${MAIN_CLASS[$1]}"* ]] || return 1
     echo "$pid"
+}
+
+# alive while starting: the process of the pid file exists and has not
+# exited (a zombie). A component's launcher execs its way into Java (bash,
+# spark-class, java), and while it execs, /proc/<pid>/cmdline can read
+# empty for a moment: that is no exit.
+started_alive() {
+    local file pid stat
+    running_pid "$1" > /dev/null && return 0
+    file=$(pid_file "$1")
+    [ -f "$file" ] || return 1
+    pid=$(cat "$file")
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    stat=$(cat "/proc/$pid/stat" 2> /dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat:0:1}" != Z ]
 }
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
@@ -79,7 +99,7 @@ wait_for() {  # wait_for <component> <description> <test command...>
     local component=$1 what=$2 waited=0
     shift 2
     until "$@"; do
-        if ! running_pid "$component" > /dev/null; then
+        if ! started_alive "$component"; then
             tail -n 30 "$CLUSTER_DIR/logs/$component.log" >&2 || true
             stop_all > /dev/null
             die "$component exited before $what (log: $CLUSTER_DIR/logs/$component.log)"
