@@ -61,16 +61,23 @@ spark_home() {
 
 pid_file() { echo "$CLUSTER_DIR/run/$1.pid"; }
 
+# the pid a component's pid file records, if it holds a number
+recorded_pid() {
+    local file pid
+    file=$(pid_file "$1")
+    [ -f "$file" ] || return 1
+    pid=$(cat "$file")
+    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    echo "$pid"
+}
+
 # the pid of a component if its process is alive and is that component.
 # No pipe into `grep -q`: under pipefail, grep leaving at the first match
 # can kill the writer with SIGPIPE (a Java command line is long), and the
 # live process looked dead.
 running_pid() {
-    local file pid cmdline
-    file=$(pid_file "$1")
-    [ -f "$file" ] || return 1
-    pid=$(cat "$file")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    local pid cmdline
+    pid=$(recorded_pid "$1") || return 1
     [ -r "/proc/$pid/cmdline" ] || return 1
     cmdline=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
     [[ $cmdline == *"${MAIN_CLASS[$1]}"* ]] || return 1
@@ -78,16 +85,12 @@ running_pid() {
 }
 
 # alive while starting: the process of the pid file exists and has not
-# exited (a zombie). A component's launcher execs its way into Java (bash,
-# spark-class, java), and while it execs, /proc/<pid>/cmdline can read
-# empty for a moment: that is no exit.
+# exited (a zombie). Not running_pid: a component's launcher execs its way
+# into Java (bash, spark-class, java), and while it execs,
+# /proc/<pid>/cmdline can read empty for a moment: that is no exit.
 started_alive() {
-    local file pid stat
-    running_pid "$1" > /dev/null && return 0
-    file=$(pid_file "$1")
-    [ -f "$file" ] || return 1
-    pid=$(cat "$file")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
+    local pid stat
+    pid=$(recorded_pid "$1") || return 1
     stat=$(cat "/proc/$pid/stat" 2> /dev/null) || return 1
     stat=${stat##*) }
     [ "${stat:0:1}" != Z ]
