@@ -70,12 +70,13 @@
     {{ kefu_metrics.refresh_window_value(platform, 'chat_touched_date') }}
 {%- endmacro %}
 
-{% macro refresh_window_value(platform, column) -%}
+{% macro refresh_window_value(platform, column, data_type='date') -%}
     {{ kefu_metrics.inline_scalar_query(
         "select refresh_windows." ~ column
         ~ " from " ~ ref('int_refresh_window') ~ " as refresh_windows"
         ~ " where refresh_windows.platform = '" ~ platform ~ "'"
-        ~ " order by refresh_windows.refreshed_at desc limit 1") }}
+        ~ " order by refresh_windows.refreshed_at desc limit 1",
+        data_type) }}
 {%- endmacro %}
 
 {#- A query returning one value of data_type (a date by default), as SQL.
@@ -136,6 +137,104 @@
     {%- if is_incremental() -%}
         where {{ date_column }}
             >= {{ kefu_metrics.reprocess_from_date(platform, from_date) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Session-keyed refresh (JD and Kuaishou session models). A session's
+    rows depend on its own rows and, for JD, on the presence log from its
+    start on: a refresh recomputes the sessions the new rows touch
+    (int_refresh_sessions) and every session from the window's
+    `every_session_from_date` (C: JD the first date of a new presence
+    change, Kuaishou none) on, and keeps the others, where a date-keyed
+    model recomputed every session from R, the start date of the earliest
+    touched session: the whole day before the new one, for the sessions
+    that cross midnight. The rows of a session carry its stat_date (its
+    start date, >= R). On Spark (Parquet partitions by date, written with
+    insert_overwrite) a partition is replaced whole, so there the models
+    stay keyed by date (default__). keys: the session key columns of the
+    rows filtered (JD shop_id and session_id, Kuaishou session_id). -#}
+{% macro session_keys(platform) -%}
+    {{ return(['shop_id', 'session_id'] if platform == 'jd'
+        else ['session_id']) }}
+{%- endmacro %}
+
+{#- SQL predicate over unqualified columns: the row belongs to a session
+    this run recomputes. session_key: instead of the key columns, a column
+    holding chat_sessions' 'platform:key' text. -#}
+{% macro reprocessed_session_predicate(
+    platform, date_column='stat_date', session_key=none) -%}
+    {{ return(adapter.dispatch(
+        'reprocessed_session_predicate', 'kefu_metrics')(
+        platform, date_column, session_key)) }}
+{%- endmacro %}
+
+{% macro default__reprocessed_session_predicate(
+    platform, date_column, session_key) -%}
+    {{ date_column }} >= {{ kefu_metrics.refresh_from_date(platform) }}
+{%- endmacro %}
+
+{% macro duckdb__reprocessed_session_predicate(
+    platform, date_column, session_key) -%}
+    {%- set touched = [] -%}
+    {%- for key in kefu_metrics.session_keys(platform) -%}
+        {%- do touched.extend(["':'", 'refresh_sessions.touched_' ~ key]) -%}
+    {%- endfor -%}
+    {{ date_column }} >= {{ kefu_metrics.refresh_from_date(platform) }}
+    and (
+        {{ date_column }} >= {{ kefu_metrics.refresh_window_value(
+            platform, 'every_session_from_date') }}
+        or exists (
+            select 1
+            from {{ ref('int_refresh_sessions') }} as refresh_sessions
+            where
+                refresh_sessions.platform = '{{ platform }}'
+                {#- the row's columns unqualified: the touched_ columns
+                    have names of their own #}
+                {%- if session_key is not none %}
+                and {{ dbt.concat(["'" ~ platform ~ "'"] + touched) }}
+                = {{ session_key }}
+                {%- else %}
+                {%- for key in kefu_metrics.session_keys(platform) %}
+                and refresh_sessions.touched_{{ key }} = {{ key }}
+                {%- endfor %}
+                {%- endif %}
+        )
+    )
+{%- endmacro %}
+
+{#- In an import CTE: keep only the rows of the sessions an incremental
+    run recomputes (date_column: the session's stat_date, or the time of
+    a message, which is never before its session's date). -#}
+{% macro reprocessed_sessions_only(platform, date_column='stat_date') -%}
+    {%- if is_incremental() -%}
+        where {{ kefu_metrics.reprocessed_session_predicate(
+            platform, date_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook: drop the rows of the sessions an incremental run recomputes
+    (on Spark whole dates: partition-aligned). -#}
+{% macro delete_reprocessed_sessions(platform) -%}
+    {%- if is_incremental() -%}
+        {{ kefu_metrics.delete_rows(
+            kefu_metrics.reprocessed_session_predicate(platform),
+            partition_aligned=true) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config block of a model refreshed by session (see above). -#}
+{% macro incremental_by_session(platform) -%}
+    {{ kefu_metrics.incremental_config(
+        partition_by=['stat_date'],
+        pre_hook="{{ kefu_metrics.delete_reprocessed_sessions('"
+            ~ platform ~ "') }}",
+    ) }}
+{%- endmacro %}
+
+{#- Pre-hook of a model replaced whole on every incremental run. -#}
+{% macro delete_all_rows() -%}
+    {%- if is_incremental() -%}
+        {{ kefu_metrics.delete_rows('1 = 1', partition_aligned=true) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -275,7 +374,8 @@
         {%- set predicate -%}
             {%- for platform in ['jd', 'kuaishou'] %}
             (platform = '{{ platform }}'
-                and stat_date >= {{ kefu_metrics.refresh_from_date(platform) }})
+                and {{ kefu_metrics.reprocessed_session_predicate(
+                    platform, session_key='session_key') }})
             or
             {%- endfor %}
             -- a Taobao session that began before the refresh date and goes

@@ -103,6 +103,54 @@ def add_rewritten_instants(raw: Path, date: str) -> None:
     )
 
 
+def next_online_sql(shop: str, after: str) -> str:
+    """The first presence change to online of any agent of the shop at or
+    after an instant, in the staged presence log."""
+    return (
+        "(select min(log.changed_at) from staging.stg_jd__waiter_status_log "
+        f"as log where log.shop_id = {shop} and log.status = 'online' "
+        f"and log.changed_at >= {after})"
+    )
+
+
+def add_late_presence_change(raw: Path, database: Path, date: str) -> tuple[str, str]:
+    """A late file for an old JD day: every agent of one shop went offline
+    one second before one of its sessions started, with no agent coming
+    online until after that start (a change the first export missed). It
+    touches no session, yet it turns the sessions of the shop starting from
+    then until an agent is online again into 留言 (SPEC 2): a refresh must
+    recompute every session from its date on. Chosen from what the database
+    built so far stages. Returns (shop_id, the offline instant)."""
+    offline_at = "sessions.session_started_at - interval 1 second"
+    chosen = query(
+        database,
+        f"select sessions.shop_id, cast({offline_at} as varchar) "
+        "from intermediate.int_jd_sessions_bucketed as sessions "
+        f"where sessions.stat_date = '{date}' "
+        "and sessions.session_bucket <> 'harassment' "
+        f"and {next_online_sql('sessions.shop_id', offline_at)} "
+        "> sessions.session_started_at "
+        "order by sessions.session_started_at limit 1",
+    )
+    assert chosen, f"no JD session of {date} to take offline"
+    shop, offline = chosen[0]
+    waiters = query(
+        database,
+        "select distinct waiter_pin from staging.stg_jd__waiter_status_log "
+        f"where shop_id = '{shop}' order by waiter_pin",
+    )
+    write_rows(
+        raw / "jd_waiter_status_log",
+        f"{date}_late",
+        [
+            {"shop_id": shop, "waiter_pin": waiter, "status": "offline",
+             "changed_at": offline}
+            for (waiter,) in waiters
+        ],
+    )  # fmt: skip
+    return shop, offline
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     return pq.read_table(path).to_pylist()
 
@@ -299,7 +347,8 @@ def snapshot(database: Path) -> dict[str, list[tuple[object, ...]]]:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables "
             "where (table_schema in ('marts', 'intermediate') "
-            "and table_name <> 'int_refresh_window') "
+            "and table_name not in "
+            "('int_refresh_window', 'int_refresh_sessions')) "
             "or (table_schema = 'staging' and table_type = 'BASE TABLE' "
             "and table_name like 'base%' and table_name not like '%raw_files')"
         ).fetchall()
@@ -377,11 +426,17 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         {**story.received[1], "received_at": None},
     ]  # fmt: skip
     write_rows(raw / "tb_orders", f"{day('taobao', DAYS - 4)}_late", late_orders)
+    offline = add_late_presence_change(raw, incremental_db, day("jd", DAYS - 4))
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
     full_db = work / "full.duckdb"
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, full_db), work)
-    return {"incremental": incremental_db, "full": full_db, "story": story}
+    return {
+        "incremental": incremental_db,
+        "full": full_db,
+        "story": story,
+        "offline": offline,
+    }
 
 
 def test_incremental_run_equals_full_refresh(refreshed: dict[str, Path]) -> None:
@@ -412,6 +467,27 @@ def test_incremental_run_only_recomputed_recent_days(
     for platform in DEFAULT_START:
         first_day = dt.date.fromisoformat(day(platform, 0))
         assert windows[platform] > first_day, platform
+
+
+@pytest.mark.parametrize("build", ["incremental", "full"])
+def test_late_presence_change_reopens_the_sessions_after_it(
+    refreshed: dict[str, Any], build: str
+) -> None:
+    """SPEC 2 留言: with every agent of the shop offline (the late file of
+    run 3), each of its sessions starting from then until an agent is
+    online again has no agent online at its start: it is a 留言 (unless
+    reported as harassment, which comes first), in the incremental run as
+    in the full build, though no row of those sessions came in run 3."""
+    shop, offline_at = refreshed["offline"]
+    buckets = query(
+        refreshed[build],
+        "select session_bucket from intermediate.int_jd_sessions_bucketed "
+        f"where shop_id = '{shop}' and session_bucket <> 'harassment' "
+        f"and session_started_at >= '{offline_at}' and session_started_at < "
+        + next_online_sql(f"'{shop}'", f"timestamp '{offline_at}'"),
+    )
+    assert buckets, "the story needs a session in the offline stretch"
+    assert {bucket for (bucket,) in buckets} == {"leave_message"}
 
 
 @pytest.mark.parametrize("build", ["incremental", "full"])

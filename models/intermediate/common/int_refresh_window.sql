@@ -14,6 +14,8 @@
         'base_taobao__filter_accounts'],
 } %}
 
+{%- set previous_loads = {} %}
+
 with
 {%- for platform, tables in platforms.items() %}
     {%- if is_incremental() %}
@@ -23,6 +25,7 @@ with
             "select max(previous_runs.loaded_through) from " ~ this
             ~ " as previous_runs where previous_runs.platform = '"
             ~ platform ~ "'", 'timestamp') %}
+        {%- do previous_loads.update({platform: previous_load}) %}
     {%- endif %}
     {%- for table in tables %}
 
@@ -68,6 +71,14 @@ jd_touched_dates as (
     from base_jd__chat_messages_new
     union all
     -- a presence change moves 留言 detection from its moment on
+    select min(cast(changed_at as date)) as touched_date
+    from base_jd__waiter_status_log_new
+),
+
+-- rows that belong to no session: a presence change moves 留言 detection
+-- for every session from its moment on (the session-keyed models recompute
+-- every session from this date, and before it only the touched sessions)
+jd_context_dates as (
     select min(cast(changed_at as date)) as touched_date
     from base_jd__waiter_status_log_new
 ),
@@ -135,6 +146,15 @@ taobao_touched_dates as (
                 select min(touched_date)
                 from {{ chat_dates[platform] }}
             ) as chat_touched_date,
+            {%- if platform == 'jd' %}
+                (
+                    select min(touched_date) from jd_context_dates
+                ) as context_touched_date,
+            {%- else %}
+                {#- Kuaishou: every new row belongs to a session; Taobao:
+                    its models are keyed by date -#}
+                cast(null as date) as context_touched_date,
+            {%- endif %}
             greatest(
                 {%- for table in tables %}
                     coalesce(
@@ -156,7 +176,20 @@ final as (
         {{ kefu_metrics.add_days(
             'first_touched_date',
             - kefu_metrics.reprocess_days(platform)) }} as refresh_from_date,
-            loaded_through
+            {#- a full build, a platform keyed by date only (Taobao) or
+                extra reprocess days recompute every session from R -#}
+            {%- if is_incremental() and platform != 'taobao'
+                and kefu_metrics.reprocess_days(platform) == 0 %}
+                context_touched_date as every_session_from_date,
+            {%- else %}
+                {{ kefu_metrics.add_days(
+                    'first_touched_date',
+                    - kefu_metrics.reprocess_days(platform)) }}
+                    as every_session_from_date,
+            {%- endif %}
+            loaded_through,
+            {{ previous_loads[platform] if is_incremental()
+                else 'cast(null as timestamp)' }} as loaded_after
         from {{ platform }}_window
         {%- if not loop.last %}
             union all

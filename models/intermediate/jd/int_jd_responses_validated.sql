@@ -5,16 +5,17 @@
     Only responses at or after the session start count: waiter messages
     before the first customer message are ignored. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('jd') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('jd') }}
 
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
-    {{ kefu_metrics.reprocessed_only('jd', 'msg_at') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd', 'msg_at') }}
 ),
 
 sessions as (
     select * from {{ ref('int_jd_sessions_bucketed') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 rulebook as (

@@ -3,21 +3,22 @@
     round, valid responses (int_jd_responses_validated) answer it. Every
     customer message is at or after its session's start by definition. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('jd') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('jd') }}
 
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
-    {{ kefu_metrics.reprocessed_only('jd', 'msg_at') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd', 'msg_at') }}
 ),
 
 sessions as (
     select * from {{ ref('int_jd_sessions_bucketed') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 responses as (
     select * from {{ ref('int_jd_responses_validated') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 round_events as (

@@ -5,21 +5,22 @@
     the first valid response; if there is none or its pin is empty, the pin
     on the first customer message; else no agent. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('jd') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('jd') }}
 
 with sessions as (
     select * from {{ ref('int_jd_sessions_bucketed') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 responses as (
     select * from {{ ref('int_jd_responses_validated') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 rounds as (
     select * from {{ ref('int_jd_rounds_paired') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 rulebook as (

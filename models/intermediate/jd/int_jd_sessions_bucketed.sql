@@ -5,11 +5,12 @@
     at the start) -> night (start in the rulebook night window of its own
     stat_date) -> eligible. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('jd') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('jd') }}
 
 with chat_messages as (
     select * from {{ ref('stg_jd__chat_messages') }}
-    {{ kefu_metrics.reprocessed_only('jd', 'msg_at') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd', 'msg_at') }}
 ),
 
 waiter_status_log as (

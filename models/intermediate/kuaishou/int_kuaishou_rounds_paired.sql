@@ -7,11 +7,12 @@
     a round. An unanswered round waits to closed_at, or while the session is
     open to its last message of any role, never below 0 (SPEC 7). -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('kuaishou') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('kuaishou') }}
 
 with sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
-    {{ kefu_metrics.reprocessed_only('kuaishou') }}
+    {{ kefu_metrics.reprocessed_sessions_only('kuaishou') }}
 ),
 
 messages as (
@@ -25,8 +26,8 @@ messages as (
         ~ "coalesce(s.transferred_to_human_at, s.assigned_at), "
         ~ "coalesce(s.assigned_at, s.transferred_to_human_at)))"
         ~ " from " ~ ref('int_kuaishou_sessions_windowed') ~ " as s"
-        ~ " where s.is_counted and s.stat_date >= "
-        ~ kefu_metrics.refresh_from_date('kuaishou'),
+        ~ " where s.is_counted and "
+        ~ kefu_metrics.reprocessed_session_predicate('kuaishou'),
         data_type='timestamp') }}
     {%- endif %}
 ),

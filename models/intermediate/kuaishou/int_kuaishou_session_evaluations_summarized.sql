@@ -5,11 +5,12 @@
     invited_at, then evaluation_id. A card with rated_at but no rating is
     an invitation only. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('kuaishou') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('kuaishou') }}
 
 with sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
-    {{ kefu_metrics.reprocessed_only('kuaishou') }}
+    {{ kefu_metrics.reprocessed_sessions_only('kuaishou') }}
 ),
 
 evaluations as (

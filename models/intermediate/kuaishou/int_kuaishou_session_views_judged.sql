@@ -6,16 +6,17 @@
     the shop dimension only, a queue wait <= ks_queue_threshold_seconds
     (never assigned = fail). -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('kuaishou') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('kuaishou') }}
 
 with sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
-    {{ kefu_metrics.reprocessed_only('kuaishou') }}
+    {{ kefu_metrics.reprocessed_sessions_only('kuaishou') }}
 ),
 
 rounds as (
     select * from {{ ref('int_kuaishou_rounds_paired') }}
-    {{ kefu_metrics.reprocessed_only('kuaishou') }}
+    {{ kefu_metrics.reprocessed_sessions_only('kuaishou') }}
 ),
 
 session_views as (

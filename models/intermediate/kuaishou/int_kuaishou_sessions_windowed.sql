@@ -4,11 +4,12 @@
     does not, the per-session facts every indicator needs (agent messages,
     last message, queue wait) and the day's thresholds. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
-{{ kefu_metrics.incremental_by_date('kuaishou') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
+{{ kefu_metrics.incremental_by_session('kuaishou') }}
 
 with sessions as (
     select * from {{ ref('stg_kuaishou__sessions') }}
-    {{ kefu_metrics.reprocessed_only(
+    {{ kefu_metrics.reprocessed_sessions_only(
         'kuaishou', 'started_at') }}
 ),
 

@@ -13,6 +13,7 @@
     start; Kuaishou first human reply after the transfer (shop view);
     Taobao first human reply after the session's first buyer message. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
+-- depends_on: {{ ref('int_refresh_sessions') }}
 -- depends_on: {{ ref('int_taobao_session_messages') }}
 {{ kefu_metrics.incremental_config(
     partition_by=['platform', 'stat_date'],
@@ -21,17 +22,17 @@
 
 with jd_sessions as (
     select * from {{ ref('int_jd_sessions_attributed') }}
-    {{ kefu_metrics.reprocessed_only('jd') }}
+    {{ kefu_metrics.reprocessed_sessions_only('jd') }}
 ),
 
 kuaishou_sessions as (
     select * from {{ ref('int_kuaishou_sessions_windowed') }}
-    {{ kefu_metrics.reprocessed_only('kuaishou') }}
+    {{ kefu_metrics.reprocessed_sessions_only('kuaishou') }}
 ),
 
 kuaishou_rounds as (
     select * from {{ ref('int_kuaishou_rounds_paired') }}
-    {{ kefu_metrics.reprocessed_only('kuaishou') }}
+    {{ kefu_metrics.reprocessed_sessions_only('kuaishou') }}
 ),
 
 taobao_sessions as (
