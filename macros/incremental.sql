@@ -368,7 +368,9 @@
         where {{ predicate }}
 {%- endmacro %}
 
-{#- Pre-hook of chat_sessions: each platform's rows from its own date. -#}
+{#- Pre-hook of chat_sessions: JD and Kuaishou rows by session (see
+    reprocessed_session_predicate), Taobao rows from its session refresh
+    date. -#}
 {% macro delete_reprocessed_chat_sessions() -%}
     {%- if is_incremental() -%}
         {%- set predicate -%}
