@@ -21,32 +21,49 @@
         platform, 'loaded_after', 'timestamp')}) %}
 {%- endfor %}
 
-with jd_loaded_rows as (
-    select
-        shop_id,
-        session_id
-    from {{ ref('base_jd__chat_messages') }}
-    where _loaded_at > {{ loaded_after['jd'] }}
-    union all
-    select
-        shop_id,
-        session_id
-    from {{ ref('base_jd__harassment_reports') }}
+with jd_chat_messages as (
+    select * from {{ ref('base_jd__chat_messages') }}
     where _loaded_at > {{ loaded_after['jd'] }}
 ),
 
-kuaishou_loaded_rows as (
-    select session_id
-    from {{ ref('base_kuaishou__sessions') }}
+jd_harassment_reports as (
+    select * from {{ ref('base_jd__harassment_reports') }}
+    where _loaded_at > {{ loaded_after['jd'] }}
+),
+
+kuaishou_sessions as (
+    select * from {{ ref('base_kuaishou__sessions') }}
     where _loaded_at > {{ loaded_after['kuaishou'] }}
+),
+
+kuaishou_messages as (
+    select * from {{ ref('base_kuaishou__messages') }}
+    where _loaded_at > {{ loaded_after['kuaishou'] }}
+),
+
+kuaishou_evaluations as (
+    select * from {{ ref('base_kuaishou__evaluations') }}
+    where _loaded_at > {{ loaded_after['kuaishou'] }}
+),
+
+jd_loaded_sessions as (
+    select
+        shop_id,
+        session_id
+    from jd_chat_messages
     union all
-    select session_id
-    from {{ ref('base_kuaishou__messages') }}
-    where _loaded_at > {{ loaded_after['kuaishou'] }}
+    select
+        shop_id,
+        session_id
+    from jd_harassment_reports
+),
+
+kuaishou_loaded_sessions as (
+    select session_id from kuaishou_sessions
     union all
-    select session_id
-    from {{ ref('base_kuaishou__evaluations') }}
-    where _loaded_at > {{ loaded_after['kuaishou'] }}
+    select session_id from kuaishou_messages
+    union all
+    select session_id from kuaishou_evaluations
 ),
 
 final as (
@@ -54,14 +71,14 @@ final as (
         'jd' as platform,
         shop_id as touched_shop_id,
         session_id as touched_session_id
-    from jd_loaded_rows
+    from jd_loaded_sessions
     where session_id is not null
     union all
     select distinct
         'kuaishou' as platform,
         cast(null as {{ dbt.type_string() }}) as touched_shop_id,
         session_id as touched_session_id
-    from kuaishou_loaded_rows
+    from kuaishou_loaded_sessions
     where session_id is not null
 )
 
