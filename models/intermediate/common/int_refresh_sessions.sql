@@ -15,71 +15,57 @@
     pre_hook="{{ kefu_metrics.delete_all_rows() }}",
 ) }}
 
-{%- set loaded_after = {} %}
-{%- for platform in ['jd', 'kuaishou'] %}
-    {%- do loaded_after.update({platform: kefu_metrics.refresh_window_value(
-        platform, 'loaded_after', 'timestamp')}) %}
+{#- the base tables whose rows belong to a session, per platform -#}
+{%- set session_tables = {
+    'jd': ['base_jd__chat_messages', 'base_jd__harassment_reports'],
+    'kuaishou': ['base_kuaishou__sessions', 'base_kuaishou__messages',
+        'base_kuaishou__evaluations'],
+} %}
+
+with
+{%- for platform, tables in session_tables.items() %}
+    {#- the window's mark, inlined as a literal on an incremental run (the
+        scans skip the row groups loaded before; why this model is
+        incremental rather than a table) -#}
+    {%- set loaded_after = kefu_metrics.refresh_window_value(
+        platform, 'loaded_after', 'timestamp') %}
+    {%- for table in tables %}
+
+        {{ table }}_loaded as (
+            select * from {{ ref(table) }}
+            where _loaded_at > {{ loaded_after }}
+        ),
+    {%- endfor %}
+{%- endfor %}
+{%- for platform, tables in session_tables.items() %}
+
+    {{ platform }}_loaded_sessions as (
+        {%- for table in tables %}
+            select
+                {{ 'shop_id' if 'shop_id' in kefu_metrics.session_keys(platform)
+                    else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
+                    as touched_shop_id,
+                session_id as touched_session_id
+            from {{ table }}_loaded
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    ),
 {%- endfor %}
 
-with jd_chat_messages as (
-    select * from {{ ref('base_jd__chat_messages') }}
-    where _loaded_at > {{ loaded_after['jd'] }}
-),
-
-jd_harassment_reports as (
-    select * from {{ ref('base_jd__harassment_reports') }}
-    where _loaded_at > {{ loaded_after['jd'] }}
-),
-
-kuaishou_sessions as (
-    select * from {{ ref('base_kuaishou__sessions') }}
-    where _loaded_at > {{ loaded_after['kuaishou'] }}
-),
-
-kuaishou_messages as (
-    select * from {{ ref('base_kuaishou__messages') }}
-    where _loaded_at > {{ loaded_after['kuaishou'] }}
-),
-
-kuaishou_evaluations as (
-    select * from {{ ref('base_kuaishou__evaluations') }}
-    where _loaded_at > {{ loaded_after['kuaishou'] }}
-),
-
-jd_loaded_sessions as (
-    select
-        shop_id,
-        session_id
-    from jd_chat_messages
-    union all
-    select
-        shop_id,
-        session_id
-    from jd_harassment_reports
-),
-
-kuaishou_loaded_sessions as (
-    select session_id from kuaishou_sessions
-    union all
-    select session_id from kuaishou_messages
-    union all
-    select session_id from kuaishou_evaluations
-),
-
 final as (
-    select distinct
-        'jd' as platform,
-        shop_id as touched_shop_id,
-        session_id as touched_session_id
-    from jd_loaded_sessions
-    where session_id is not null
-    union all
-    select distinct
-        'kuaishou' as platform,
-        cast(null as {{ dbt.type_string() }}) as touched_shop_id,
-        session_id as touched_session_id
-    from kuaishou_loaded_sessions
-    where session_id is not null
+    {%- for platform in session_tables %}
+        select distinct
+            '{{ platform }}' as platform,
+            touched_shop_id,
+            touched_session_id
+        from {{ platform }}_loaded_sessions
+        where touched_session_id is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 )
 
 select * from final

@@ -54,6 +54,14 @@ jd_touched_sessions as (
     from base_jd__harassment_reports_new
 ),
 
+-- rows that belong to no session: a presence change moves 留言 detection
+-- for every session from its moment on (the session-keyed models recompute
+-- every session from this date, and before it only the touched sessions)
+jd_context_dates as (
+    select min(cast(changed_at as date)) as touched_date
+    from base_jd__waiter_status_log_new
+),
+
 jd_touched_dates as (
     -- a session belongs to the date of its first customer message
     select min(cast(messages.msg_at as date)) as touched_date
@@ -70,17 +78,7 @@ jd_touched_dates as (
     select min(cast(msg_at as date)) as touched_date
     from base_jd__chat_messages_new
     union all
-    -- a presence change moves 留言 detection from its moment on
-    select min(cast(changed_at as date)) as touched_date
-    from base_jd__waiter_status_log_new
-),
-
--- rows that belong to no session: a presence change moves 留言 detection
--- for every session from its moment on (the session-keyed models recompute
--- every session from this date, and before it only the touched sessions)
-jd_context_dates as (
-    select min(cast(changed_at as date)) as touched_date
-    from base_jd__waiter_status_log_new
+    select touched_date from jd_context_dates
 ),
 
 kuaishou_touched_sessions as (
@@ -173,19 +171,16 @@ final as (
             {{ kefu_metrics.run_timestamp() }} as refreshed_at,
             first_touched_date,
             chat_touched_date,
-        {{ kefu_metrics.add_days(
-            'first_touched_date',
-            - kefu_metrics.reprocess_days(platform)) }} as refresh_from_date,
+        {%- set refresh_from = kefu_metrics.add_days(
+            'first_touched_date', - kefu_metrics.reprocess_days(platform)) %}
+            {{ refresh_from }} as refresh_from_date,
             {#- a full build, a platform keyed by date only (Taobao) or
                 extra reprocess days recompute every session from R -#}
             {%- if is_incremental() and platform != 'taobao'
                 and kefu_metrics.reprocess_days(platform) == 0 %}
                 context_touched_date as every_session_from_date,
             {%- else %}
-                {{ kefu_metrics.add_days(
-                    'first_touched_date',
-                    - kefu_metrics.reprocess_days(platform)) }}
-                    as every_session_from_date,
+                {{ refresh_from }} as every_session_from_date,
             {%- endif %}
             loaded_through,
             {{ previous_loads[platform] if is_incremental()
