@@ -368,9 +368,9 @@
         where {{ predicate }}
 {%- endmacro %}
 
-{#- Pre-hook of chat_sessions: JD and Kuaishou rows by session (see
-    reprocessed_session_predicate), Taobao rows from its session refresh
-    date. -#}
+{#- Pre-hook of chat_sessions: the rows of the sessions recomputed (see
+    reprocessed_session_predicate and, for Taobao,
+    tb_reprocessed_session_predicate). -#}
 {% macro delete_reprocessed_chat_sessions() -%}
     {%- if is_incremental() -%}
         {%- set predicate -%}
@@ -380,10 +380,9 @@
                     platform, session_key='session_key') }})
             or
             {%- endfor %}
-            -- a Taobao session that began before the refresh date and goes
-            -- on past it is recomputed whole (macros/taobao)
             (platform = 'taobao'
-                and stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }})
+                and {{ kefu_metrics.tb_reprocessed_session_predicate(
+                    key_prefix='taobao:') }})
         {%- endset %}
         {{ kefu_metrics.delete_rows(predicate, partition_aligned=true) }}
     {%- endif -%}

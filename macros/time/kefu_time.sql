@@ -41,6 +41,20 @@
     )
 {%- endmacro %}
 
+{#- The inverse of epoch_ms_to_local: a naive local timestamp as epoch
+    milliseconds (bigint). -#}
+{% macro local_to_epoch_ms(expr) -%}
+    {{ return(adapter.dispatch('local_to_epoch_ms', 'kefu_metrics')(expr)) }}
+{%- endmacro %}
+
+{% macro default__local_to_epoch_ms(expr) -%}
+    (epoch_ms({{ expr }}) - {{ var('kefu_local_utc_offset_hours') }} * 3600000)
+{%- endmacro %}
+
+{% macro spark__local_to_epoch_ms(expr) -%}
+    (unix_millis({{ expr }}) - {{ var('kefu_local_utc_offset_hours') }} * 3600000)
+{%- endmacro %}
+
 {#- Exact difference in seconds (fractional) between two timestamps. -#}
 {% macro seconds_between(start_expr, end_expr) -%}
     {{ return(adapter.dispatch('seconds_between', 'kefu_metrics')(start_expr, end_expr)) }}

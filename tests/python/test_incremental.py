@@ -10,7 +10,9 @@ differently (another key text, SPEC 7 keeps both) and the next exports of
 those records (closed, rated, success, paid; identical re-exports; one
 order twice in one file); run 3 brings the
 orders' next state (received), a stale re-export whose name sorts before
-every loaded file and a late file for an old day. Then everything is
+every loaded file, a late file for an old day and an edited re-send of
+the answer that carried a Taobao session past midnight (a file of run 1).
+Then everything is
 rebuilt from scratch into another database; every mart and intermediate
 table, and every staging base table (each raw row with its row key
 source_file + source_row_number and its row_status), must be equal (doubles
@@ -149,6 +151,45 @@ def add_late_presence_change(raw: Path, database: Path, date: str) -> tuple[str,
         ],
     )  # fmt: skip
     return shop, offline
+
+
+MIDNIGHT_BUYER = "midnight-buyer"
+
+
+def add_midnight_session(raw: Path, date: str) -> dict[str, str]:
+    """A Taobao 绩效 session that goes on past midnight into `date`, in a
+    file of its own: a buyer asks at 23:57 the day before and an agent of
+    the shop answers at 00:02 (5 minutes: within the 10-minute split, so
+    the answer belongs to the session begun the day before). The answer's
+    sender and time are written in forms staging normalizes ('Agent',
+    milliseconds). Returns the answer's row."""
+    source = sorted((raw / "tb_chat_messages").glob(f"{date}*.parquet"))[0]
+    agent = next(row for row in read_rows(source) if row["sender_type"] == "agent")
+    before = (dt.date.fromisoformat(date) - dt.timedelta(days=1)).isoformat()
+    common = {
+        "shop_id": agent["shop_id"],
+        "buyer_nick": MIDNIGHT_BUYER,
+        "account_nick": agent["account_nick"],
+        "is_group_chat": "0",
+    }
+    rows = [
+        {**common, "msg_id": "midnight-1", "sender_type": "buyer",
+         "sent_at": f"{before} 23:57:00", "content": "在吗"},
+        {**common, "msg_id": "midnight-2", "sender_type": "Agent",
+         "sent_at": f"{date} 00:02:00.120", "content": "在的"},
+    ]  # fmt: skip
+    write_rows(raw / "tb_chat_messages", f"midnight-{date}", rows)
+    return rows[1]
+
+
+def add_conflicting_answer(raw: Path, answer: dict[str, str]) -> None:
+    """The midnight session's answer sent again, edited, in a later file:
+    its key becomes a conflicting duplicate (SPEC 7), so both copies are
+    rejected and the session begun the day before loses its only message
+    after midnight. No message of that session's start day is in the
+    file."""
+    edited = {**answer, "content": "edited in the re-export"}
+    write_rows(raw / "tb_chat_messages", "resent-midnight", [edited])
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -382,6 +423,7 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     common = ["--days", str(DAYS), "--messages-per-day", PER_DAY, "--quiet"]
     generate_demo(raw, *common)
     story = export_earlier_states(raw)
+    midnight_answer = add_midnight_session(raw, day("taobao", DAYS - 3))
     incremental_db = work / "incremental.duckdb"
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
@@ -415,7 +457,8 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     # run 3: the orders' next state; a stale re-export of the earlier states
     # whose name sorts before every loaded file (it must not win); a late
     # file for an old day, named before files already loaded, with a new
-    # order and an order's older state
+    # order and an order's older state; a late JD presence change; the
+    # midnight session's answer sent again, edited
     taobao_day = day("taobao", DAYS - 1)
     write_rows(raw / "tb_orders", f"{taobao_day}_export", story.received)
     for table, rows in story.stale.items():
@@ -427,6 +470,7 @@ def refreshed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     ]  # fmt: skip
     write_rows(raw / "tb_orders", f"{day('taobao', DAYS - 4)}_late", late_orders)
     offline = add_late_presence_change(raw, incremental_db, day("jd", DAYS - 4))
+    add_conflicting_answer(raw, midnight_answer)
     run_dbt(["build", *MODELS_ONLY], dbt_env(raw, incremental_db), work)
 
     full_db = work / "full.duckdb"
@@ -488,6 +532,60 @@ def test_late_presence_change_reopens_the_sessions_after_it(
     )
     assert buckets, "the story needs a session in the offline stretch"
     assert {bucket for (bucket,) in buckets} == {"leave_message"}
+
+
+@pytest.mark.parametrize("build", ["incremental", "full"])
+def test_rejected_answer_shortens_the_session_begun_before_midnight(
+    refreshed: dict[str, Any], build: str
+) -> None:
+    """SPEC 4.2 and 7: once the 00:02 answer is a conflicting duplicate (run
+    3), the midnight buyer's session begun at 23:57 the day before holds
+    only the buyer's message: no agent message, no first response, no
+    answered round, and no hand-over session (it has no human message). In
+    the incremental run that run's new rows are all on the answer's day,
+    after the session's start day."""
+    sessions = query(
+        refreshed[build],
+        "select cast(session_started_at as varchar), buyer_messages, "
+        "agent_messages, first_response_seconds, answered_rounds "
+        "from intermediate.int_taobao_sessions "
+        f"where buyer_nick = '{MIDNIGHT_BUYER}'",
+    )
+    before = dt.date.fromisoformat(day("taobao", DAYS - 3)) - dt.timedelta(days=1)
+    assert sessions == [(f"{before} 23:57:00", 1, 0, None, 0)]
+    handovers = query(
+        refreshed[build],
+        "select count(*) from intermediate.int_taobao_handover_sessions "
+        f"where buyer_nick = '{MIDNIGHT_BUYER}'",
+    )
+    assert handovers == [(0,)]
+
+
+@pytest.mark.parametrize("build", ["incremental", "full"])
+def test_row_judged_again_shows_its_raw_text(
+    refreshed: dict[str, Any], build: str
+) -> None:
+    """SPEC 7: a rejected row is shown with its raw values. The midnight
+    answer was staged in run 1 (sender 'Agent', time with milliseconds,
+    flag '0'); run 3's edited copy makes it a conflicting duplicate, and
+    the stored row, judged again, shows the text of its file, not its
+    typed values ('agent', 'false')."""
+    rows = query(
+        refreshed[build],
+        "select raw_values from marts.kefu_rejected_rows "
+        "where source_table = 'tb_chat_messages' "
+        "and source_file like '%/midnight-%' "
+        "and row_identifier = 'midnight-2'",
+    )
+    assert len(rows) == 1
+    values = rows[0][0].split(" | ")
+    answer_day = day("taobao", DAYS - 3)
+    for expected in (
+        "sender_type=Agent",
+        f"sent_at={answer_day} 00:02:00.120",
+        "is_group_chat=0",
+    ):
+        assert expected in values
 
 
 @pytest.mark.parametrize("build", ["incremental", "full"])

@@ -54,14 +54,22 @@ final as (
         {%- endfor %}
         {#- raw text is kept where the typed value cannot give it back:
             not for text columns (typed = trimmed text), always for a key
-            of another kind (to find its key group again), else only for
-            rows that are not staged (to show them) -#}
+            of another kind (to find its key group again), else for rows
+            that are not staged (to show them) and for staged rows whose
+            raw text is not the typed value written back
+            (raw_text_is_typed_text), so that a staged row judged again
+            later, e.g. as a conflicting duplicate, still shows its raw
+            text (stored_raw_text) -#}
         {%- for column in columns if column.kind != 'text' %}
         {%- if column.name in key_columns %}
         text__{{ column.name }} as raw__{{ column.name }},
         {%- else %}
         case
-            when row_status <> 'kept' then text__{{ column.name }}
+            when
+                row_status <> 'kept'
+                or not {{ kefu_metrics.raw_text_is_typed_text(column,
+                    'text__' ~ column.name, 'typed__' ~ column.name) }}
+                then text__{{ column.name }}
         end as raw__{{ column.name }},
         {%- endif %}
         {%- endfor %}

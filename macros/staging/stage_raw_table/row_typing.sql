@@ -164,8 +164,10 @@
 
 
 {#- The trimmed raw text of a column of a stored base-table row (alias
-    `relation`): the typed value for a text column, the stored raw text
-    where there is one, else the typed value as text (a staged row). -#}
+    `relation`): the typed value for a text column, else the stored raw
+    text where there is one, else the typed value written back as its raw
+    text (typed_as_raw_text), which is the raw text exactly: the raw text is
+    stored wherever it could differ (see stage_final_columns). -#}
 {% macro stored_raw_text(relation, column) -%}
     {%- set output = relation ~ '.' ~ column.get('as', column.name) -%}
     {%- if column.kind == 'text' -%}
@@ -173,9 +175,73 @@
     {%- else -%}
         coalesce(
             {{ relation }}.raw__{{ column.name }},
-            cast({{ output }} as {{ dbt.type_string() }})
+            {{ kefu_metrics.typed_as_raw_text(column, output) }}
         )
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Boolean SQL: typed_as_raw_text of the typed value gives the (trimmed)
+    raw text back exactly, so the raw text need not be stored: it is NULL,
+    or it is in the one form the typed value is written back in. Cheap
+    tests of the text, which already parsed (typed is not NULL). -#}
+{% macro raw_text_is_typed_text(column, text_expr, typed_expr) -%}
+    {%- if column.kind == 'timestamp' -%}
+        ({{ text_expr }} is null or ({{ typed_expr }} is not null and (
+            length({{ text_expr }}) = 19
+            or (length({{ text_expr }}) = 23
+                and {{ text_expr }} not like '%.000'))))
+    {%- elif column.kind == 'epoch_ms' -%}
+        ({{ text_expr }} is null or ({{ typed_expr }} is not null
+            and {{ text_expr }} not like '0%'))
+    {%- elif column.kind == 'enum' -%}
+        ({{ text_expr }} is null or {{ text_expr }} = {{ typed_expr }})
+    {%- elif column.kind == 'flag' -%}
+        ({{ text_expr }} is null or {{ typed_expr }} is not null)
+    {%- else -%}
+        ({{ text_expr }} is null)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The typed value of a column written back as raw text: a timestamp as
+    'YYYY-MM-DD HH:MM:SS', with '.fff' when it has milliseconds; epoch
+    milliseconds as digits (no leading zero); an enum as its value; a flag
+    as 1 or 0; an amount as cast to text (never relied on: its raw text is
+    always stored). -#}
+{% macro typed_as_raw_text(column, typed_expr) -%}
+    {%- if column.kind == 'timestamp' -%}
+        {{ kefu_metrics.timestamp_as_raw_text(typed_expr) }}
+    {%- elif column.kind == 'epoch_ms' -%}
+        cast({{ kefu_metrics.local_to_epoch_ms(typed_expr) }}
+            as {{ dbt.type_string() }})
+    {%- elif column.kind == 'flag' -%}
+        case when {{ typed_expr }} then '1' when not {{ typed_expr }} then '0' end
+    {%- else -%}
+        cast({{ typed_expr }} as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro timestamp_as_raw_text(typed_expr) -%}
+    {{ return(adapter.dispatch('timestamp_as_raw_text', 'kefu_metrics')(
+        typed_expr)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_as_raw_text(typed_expr) -%}
+    case
+        when epoch_us({{ typed_expr }}) % 1000000 = 0
+            then strftime({{ typed_expr }}, '%Y-%m-%d %H:%M:%S')
+        else strftime({{ typed_expr }}, '%Y-%m-%d %H:%M:%S.%g')
+    end
+{%- endmacro %}
+
+{% macro spark__timestamp_as_raw_text(typed_expr) -%}
+    case
+        when unix_micros({{ typed_expr }}) % 1000000 = 0
+            then date_format({{ typed_expr }}, 'yyyy-MM-dd HH:mm:ss')
+        else date_format({{ typed_expr }}, 'yyyy-MM-dd HH:mm:ss.SSS')
+    end
 {%- endmacro %}
 
 

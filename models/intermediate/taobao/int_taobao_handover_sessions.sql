@@ -5,20 +5,20 @@
     of the session's start date. int_taobao_orders_attributed credits
     orders to these sessions.
 
-    Incremental by stat_date (the session's start date) from the session
-    refresh date S (see macros/taobao/tb_incremental.sql): the sessions
-    starting from S on are recomputed, from the human messages sent from
-    S minus the longest gap of the rulebook on (no earlier message can
-    block a session that starts from S on), so a daily run reads a few
-    days of chats, not a buyer's whole history. -#}
+    Incremental by session (macros/taobao/tb_incremental.sql,
+    tb_reprocessed_session_predicate; on Spark every session from the
+    session refresh date S): the sessions recomputed are read from the
+    human messages sent from the earliest start among them
+    (tb_reprocessed_sessions_start) minus the longest gap of the rulebook
+    on (no earlier message can block one of them), so a daily run reads
+    hours of chats, not a buyer's whole history. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_by_session_date() }}
 
 {%- if is_incremental() %}
-{%- set session_refresh_from = kefu_metrics.tb_session_refresh_from_date() %}
 {%- set read_from = kefu_metrics.inline_scalar_query(
     "select " ~ kefu_metrics.add_seconds(
-        "cast(" ~ session_refresh_from ~ " as timestamp)",
+        kefu_metrics.tb_reprocessed_sessions_start(),
         "-1.0 * max(rules.tb_handover_gap_seconds)")
     ~ " from " ~ ref('int_rulebook_daily') ~ " as rules",
     data_type='timestamp') %}
@@ -46,7 +46,7 @@ human_sessions as (
             as first_human_message_at
     from session_messages
     {%- if is_incremental() %}
-    where stat_date >= {{ session_refresh_from }}
+    where {{ kefu_metrics.tb_reprocessed_session_predicate() }}
     {%- endif %}
     group by shop_id, buyer_nick, account_nick, session_key
     having min(case when is_human_message then sent_at end) is not null

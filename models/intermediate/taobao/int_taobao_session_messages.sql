@@ -11,11 +11,12 @@
     Incremental by sent_date: a run (re)computes the messages sent from the
     first date the new chat rows touch (Tc, chat_touched_date: orders are
     left out, no session reads them) on. The stored messages of the day
-    before Tc are read as
-    context: the last one of a conversation gives the gap before its first
-    new message and, when that gap is short, the session it continues (a
-    gap from a message older than that day is over a day, so always a new
-    session while tb_max_wait_seconds <= 1 day, asserted by a data test). -#}
+    before Tc give the context, one row per conversation: its last message
+    (the gap before its first new message) and that message's session
+    (the one a short gap continues). Every recomputed message is sent from
+    Tc on, after all of them, so no other stored message takes part. A gap
+    from a message older than that day is over a day, so always a new
+    session while tb_max_wait_seconds <= 1 day, asserted by a data test. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.incremental_by_date(
     'taobao', 'sent_date', from_date='chat_touched') }}
@@ -32,9 +33,22 @@ rulebook as (
 
 {%- if is_incremental() %}
 
-stored_context_messages as (
+stored_messages as (
     select * from {{ this }}
     where sent_date >= {{ kefu_metrics.tb_refresh_context_date() }}
+),
+
+-- the last stored message of each conversation (its time) and its session
+-- (session starts only grow in conversation order: the latest is its)
+stored_context_messages as (
+    select
+        shop_id,
+        buyer_nick,
+        account_nick,
+        max(sent_at) as sent_at,
+        max(session_started_at) as session_started_at
+    from stored_messages
+    group by shop_id, buyer_nick, account_nick
 ),
 {%- endif %}
 
@@ -59,20 +73,22 @@ chat_messages as (
     where is_buyer_message or is_human_message
     {%- if is_incremental() %}
     union all
+    -- a context row only orders the conversation and carries its session:
+    -- the other columns are never read (context rows are dropped below)
     select
-        msg_id,
+        cast(null as {{ dbt.type_string() }}) as msg_id,
         shop_id,
         buyer_nick,
         account_nick,
-        sender_type,
+        cast(null as {{ dbt.type_string() }}) as sender_type,
         sent_at,
-        content_chars,
-        sent_date,
-        is_buyer_message,
-        is_human_message,
-        sender_order,
-        is_sub_account_buyer,
-        is_filter_listed_buyer,
+        cast(null as {{ dbt.type_bigint() }}) as content_chars,
+        cast(sent_at as date) as sent_date,
+        false as is_buyer_message,
+        false as is_human_message,
+        cast(null as {{ dbt.type_int() }}) as sender_order,
+        false as is_sub_account_buyer,
+        false as is_filter_listed_buyer,
         true as is_context,
         session_started_at as context_session_started_at
     from stored_context_messages

@@ -3,16 +3,19 @@
     10-minute gap answers nothing), human messages and their characters.
     Every buyer is kept here with is_sub_account_buyer; the 绩效 mart
     leaves sub-account buyers out. stat_date = the session's start date.
-    Incremental by stat_date from the session refresh date (R, or the
-    start date of a session begun earlier that goes on into the day before
-    R): every message of a recomputed session is read. -#}
+    Incremental by session (macros/taobao/tb_incremental.sql,
+    tb_reprocessed_session_predicate): the sessions starting from Tc on and
+    those begun earlier with a message in the touch window; on Spark every
+    session from the session refresh date. Every message of a recomputed
+    session is read. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
+-- depends_on: {{ ref('int_rulebook_daily') }}
 {{ kefu_metrics.tb_incremental_by_session_date() }}
 
 with session_messages as (
     select * from {{ ref('int_taobao_session_messages') }}
     {%- if is_incremental() %}
-    where stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }}
+    where {{ kefu_metrics.tb_reprocessed_session_predicate() }}
     {%- endif %}
 ),
 

@@ -15,6 +15,7 @@
 -- depends_on: {{ ref('int_refresh_window') }}
 -- depends_on: {{ ref('int_refresh_sessions') }}
 -- depends_on: {{ ref('int_taobao_session_messages') }}
+-- depends_on: {{ ref('int_rulebook_daily') }}
 {{ kefu_metrics.incremental_config(
     partition_by=['platform', 'stat_date'],
     pre_hook="{{ kefu_metrics.delete_reprocessed_chat_sessions() }}",
@@ -38,7 +39,7 @@ kuaishou_rounds as (
 taobao_sessions as (
     select * from {{ ref('int_taobao_sessions') }}
     {%- if is_incremental() %}
-    where stat_date >= {{ kefu_metrics.tb_session_refresh_from_date() }}
+    where {{ kefu_metrics.tb_reprocessed_session_predicate() }}
     {%- endif %}
 ),
 

@@ -1,6 +1,6 @@
 {#- Rejected rows: those failing the SPEC 7 checks, plus kept rows whose
     session_id is not a staged session (unknown_session; a kept row shows
-    its typed values as text). -#}
+    its raw text too, kefu_metrics.stored_raw_text). -#}
 with validated as (
     select * from {{ ref('base_kuaishou__evaluations') }}
 ),
