@@ -195,7 +195,8 @@
         ({{ text_expr }} is null or ({{ typed_expr }} is not null
             and {{ text_expr }} not like '0%'))
     {%- elif column.kind == 'enum' -%}
-        ({{ text_expr }} is null or {{ text_expr }} = {{ typed_expr }})
+        ({{ text_expr }} is null or ({{ typed_expr }} is not null
+            and {{ text_expr }} = {{ typed_expr }}))
     {%- elif column.kind == 'flag' -%}
         ({{ text_expr }} is null or {{ typed_expr }} is not null)
     {%- else -%}
