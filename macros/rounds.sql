@@ -53,7 +53,7 @@ from (
         {{ parts }},
         {{ event_at }} as event_at,
         {{ is_buyer }} as is_buyer,
-        sum(case when {{ is_buyer }} then 0 else 1 end) over (
+        count(case when {{ is_buyer }} then null else 1 end) over (
             partition by {{ parts }}
             order by {{ ordering }}
             rows between unbounded preceding and current row

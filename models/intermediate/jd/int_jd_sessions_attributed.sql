@@ -75,8 +75,8 @@ round_totals as (
         shop_id,
         session_id,
         count(*) as total_rounds,
-        sum(case when is_answered then 1 else 0 end) as answered_rounds,
-        sum(case when is_answered then 0 else 1 end) as unanswered_rounds,
+        count(case when is_answered then 1 end) as answered_rounds,
+        count(case when is_answered then null else 1 end) as unanswered_rounds,
         coalesce(sum(wait_seconds), 0) as total_response_seconds
     from rounds
     group by shop_id, session_id

@@ -55,7 +55,7 @@ round_totals as (
         view_dimension,
         count(*) as rounds,
         count(case when is_answered then 1 end) as answered_rounds,
-        sum(case when not is_answered then 1 end) as unanswered_rounds,
+        count(case when not is_answered then 1 end) as unanswered_rounds,
         sum(wait_seconds) as total_wait_seconds,
         max(wait_seconds) as max_wait_seconds
     from rounds

@@ -56,8 +56,8 @@ buyer_day_counts as (
         stat_date,
         min(case when is_buyer_message then sent_at end)
             as first_buyer_message_at,
-        sum(case when is_buyer_message then 1 else 0 end) as buyer_messages,
-        sum(case when is_human_message then 1 else 0 end) as human_messages,
+        count(case when is_buyer_message then 1 end) as buyer_messages,
+        count(case when is_human_message then 1 end) as human_messages,
         max(case when is_filter_listed_buyer then 1 else 0 end)
             as is_filter_listed
     from buyer_day_messages
@@ -70,7 +70,7 @@ buyer_day_answers as (
         buyer_day_messages.account_nick,
         buyer_day_messages.buyer_nick,
         buyer_day_messages.stat_date,
-        sum(1) as answers,
+        count(*) as answers,
         min(buyer_day_messages.sent_at) as first_answer_at,
         {{ kefu_metrics.second_smallest('buyer_day_messages.sent_at') }}
             as second_answer_at

@@ -62,7 +62,7 @@ buyer_days as (
         shop_id,
         buyer_nick,
         stat_date,
-        sum(case when is_buyer_message then 1 else 0 end) as buyer_messages,
+        count(case when is_buyer_message then 1 end) as buyer_messages,
         max(case when is_buyer_message then sent_at end)
             as last_buyer_message_at,
         max(case when not is_buyer_message then sent_at end)

@@ -4,10 +4,12 @@
     none); same-instant messages by msg_id (DECISIONLOG TB-8).
 
     Incremental: the orders int_taobao_orders_scoped took in this run are
-    looked up in full (from received_at on). A stored order still without
-    a 售后 agent, or with one from T on, is looked up again in the human
-    messages sent from T on (every earlier message was seen when it was
-    stored) and replaced by key. The pre-hook drops the orders created or
+    looked up in full (from received_at on). A stored order with a 售后
+    agent from T on, or still without one while its buyer has a human
+    message from T on, is looked up again in the human messages sent from
+    T on (every earlier message was seen when it was stored) and replaced
+    by key. An order without an agent whose buyer has no human message
+    from T on keeps its row: nothing it could find has changed. The pre-hook drops the orders created or
     paid from T on, as the scoping step does, so an order whose new export
     lost its received_at loses its row. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
@@ -31,6 +33,17 @@ session_messages as (
 stored_agents as (
     select * from {{ this }}
 ),
+
+-- the buyers a stored order still without a 售后 agent can find one for
+buyers_answered_since_touched as (
+    select distinct
+        shop_id,
+        buyer_nick
+    from session_messages
+    where
+        is_human_message
+        and sent_at >= cast({{ first_touched }} as timestamp)
+),
 {%- endif %}
 
 -- the received orders to look up, each with the first moment to read
@@ -48,17 +61,25 @@ received_orders as (
     {%- if is_incremental() %}
     union all
     select
-        order_id,
-        shop_id,
-        buyer_nick,
-        received_at,
-        stat_date,
-        paid_date,
+        stored_agents.order_id,
+        stored_agents.shop_id,
+        stored_agents.buyer_nick,
+        stored_agents.received_at,
+        stored_agents.stat_date,
+        stored_agents.paid_date,
         cast({{ first_touched }} as timestamp) as read_from
     from stored_agents
+    left join buyers_answered_since_touched
+        on
+            stored_agents.shop_id = buyers_answered_since_touched.shop_id
+            and stored_agents.buyer_nick
+            = buyers_answered_since_touched.buyer_nick
     where
-        aftersale_message_at is null
-        or cast(aftersale_message_at as date) >= {{ first_touched }}
+        cast(stored_agents.aftersale_message_at as date) >= {{ first_touched }}
+        or (
+            stored_agents.aftersale_message_at is null
+            and buyers_answered_since_touched.buyer_nick is not null
+        )
     {%- endif %}
 ),
 
