@@ -75,6 +75,7 @@ def test_no_stored_table_has_a_hugeint_column(demo_build: dict[str, Path]) -> No
     )
     assert hugeint_columns == []
 
+
 def test_every_raw_table_has_staging_and_rejected_models(
     demo_build: dict[str, Path],
 ) -> None:
