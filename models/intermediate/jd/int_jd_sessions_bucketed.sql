@@ -150,12 +150,8 @@ sessions_classified as (
         sessions_started.first_customer_waiter_pin,
         sessions_started.session_started_at,
         sessions_started.stat_date,
-        -- a bigint: the running sum of the as-of lookup is a hugeint on
-        -- DuckDB, which it stores and scans far slower
-        cast(
-            coalesce(sessions_with_presence.online_agents, 0)
-            as {{ dbt.type_bigint() }}
-        ) as online_agents_at_start,
+        coalesce(sessions_with_presence.online_agents, 0)
+            as online_agents_at_start,
         reported_sessions.session_id is not null as is_harassment_reported,
         {{ kefu_metrics.in_clock_window(
             kefu_metrics.second_of_day('sessions_started.session_started_at'),

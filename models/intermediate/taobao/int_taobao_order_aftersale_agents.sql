@@ -9,9 +9,10 @@
     message from T on, is looked up again in the human messages sent from
     T on (every earlier message was seen when it was stored) and replaced
     by key. An order without an agent whose buyer has no human message
-    from T on keeps its row: nothing it could find has changed. The pre-hook drops the orders created or
-    paid from T on, as the scoping step does, so an order whose new export
-    lost its received_at loses its row. -#}
+    from T on keeps its row: nothing it could find has changed. The
+    pre-hook drops the orders created or paid from T on, as the scoping
+    step does, so an order whose new export lost its received_at loses its
+    row. -#}
 -- depends_on: {{ ref('int_refresh_window') }}
 {{ kefu_metrics.tb_incremental_orders() }}
 {%- if is_incremental() %}
