@@ -98,6 +98,15 @@ started_alive() {
 
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
+# The Thrift server itself listens on THRIFT_PORT (its log says so), not
+# some other process: the port being open alone was once answered by
+# another service while the server was still starting, and dbt's first
+# connection then failed with "TSocket read 0 bytes".
+thrift_listening() {
+    grep -q "Starting ThriftBinaryCLIService on port $THRIFT_PORT " \
+        "$CLUSTER_DIR/logs/thrift.log" && port_open "$THRIFT_PORT"
+}
+
 wait_for() {  # wait_for <component> <description> <test command...>
     local component=$1 what=$2 waited=0
     shift 2
@@ -181,7 +190,7 @@ start_all() {
         --hiveconf hive.server2.thrift.bind.host="$HOST" \
         --hiveconf hive.server2.thrift.port="$THRIFT_PORT" \
         spark-internal
-    wait_for thrift "the Thrift server to listen" port_open "$THRIFT_PORT"
+    wait_for thrift "the Thrift server to listen" thrift_listening
     trap - INT TERM
     say "ready: thrift://$HOST:$THRIFT_PORT (KEFU_TARGET=spark_thrift" \
         "KEFU_SPARK_THRIFT_HOST=$HOST KEFU_SPARK_THRIFT_PORT=$THRIFT_PORT)"
