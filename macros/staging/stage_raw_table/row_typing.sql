@@ -55,7 +55,7 @@
     {%- elif column.kind == 'amount' -%}
         case
             when {{ kefu_metrics.regex_full_match(name, '[0-9]+([.][0-9]+)?') }}
-                then {{ kefu_metrics.try_cast(name, kefu_metrics.amount_type()) }}
+                then {{ kefu_metrics.parse_amount(name) }}
         end
     {%- elif column.kind == 'enum' -%}
         case
@@ -139,6 +139,30 @@
 
 {% macro amount_type() -%}
     decimal(38, 6)
+{%- endmacro %}
+
+{#- An amount text that passed the SPEC 7 pattern as amount_type (more
+    than six decimals round half up; NULL if it does not fit). -#}
+{% macro parse_amount(expr) -%}
+    {{ return(adapter.dispatch('parse_amount', 'kefu_metrics')(expr)) }}
+{%- endmacro %}
+
+{% macro default__parse_amount(expr) -%}
+    {{ kefu_metrics.try_cast(expr, kefu_metrics.amount_type()) }}
+{%- endmacro %}
+
+{#- DuckDB parses text into a decimal(38, 6) about 60 times slower than
+    into a decimal(18, 6), which holds every amount of up to 12 integer
+    digits (0.58 against 0.01 s for 213 k orders): the narrow parse first,
+    widened (exact), and the wide one only where it gives NULL (more
+    digits, or a rounding that carries into a 13th). Same value either
+    way. -#}
+{% macro duckdb__parse_amount(expr) -%}
+    coalesce(
+        cast(try_cast({{ expr }} as decimal(18, 6))
+            as {{ kefu_metrics.amount_type() }}),
+        try_cast({{ expr }} as {{ kefu_metrics.amount_type() }})
+    )
 {%- endmacro %}
 
 
