@@ -25,7 +25,8 @@ new_keys as (
 {%- if is_incremental() %}
 
 -- rows already stored for the keys the new files touch: their key group
--- is judged again together with the new rows
+-- is judged again together with the new rows (the fingerprint from their
+-- stored raw text, as a new row's from its text)
 stored_rows_of_touched_keys as (
     select
         {%- for key_def in key_defs %}
@@ -34,7 +35,12 @@ stored_rows_of_touched_keys as (
         {%- endfor %}
         stored.source_file,
         stored.source_row_number,
-        stored.row_fingerprint,
+        {%- set stored_texts = [] %}
+        {%- for column in columns %}
+            {%- do stored_texts.append(
+                kefu_metrics.stored_raw_text('stored', column)) %}
+        {%- endfor %}
+        {{ kefu_metrics.row_fingerprint(stored_texts) }} as row_fingerprint,
         {%- for column in columns %}
         {{ kefu_metrics.stored_raw_text('stored', column) }}
             as text__{{ column.name }},
