@@ -12,7 +12,10 @@ rows must disappear, not stay stale), plus updated Taobao orders (paid and
 received later: a record update under contract v2, a conflict before) and
 runs dbt again. Every mart is read back through Thrift and compared with a
 full DuckDB build of the final files, row for row (doubles and decimals to
-6 decimals). The cluster is stopped at the end.
+6 decimals). The `spark` output (a session inside the dbt process, no
+server) then builds the JD chain from the final files into a folder of its
+own, and its mart's files must hold the same rows. The cluster is stopped
+at the end.
 
 Skipped unless the optional Spark stack (requirements-spark.txt: pyspark,
 dbt-spark with PyHive) and Java are installed; scripts/test.sh runs it in
@@ -366,6 +369,59 @@ def test_spark_dropped_the_day_left_without_sessions(
     _, partitions = cluster.query("show partitions marts.jd_dongdong_shop_daily")
     assert f"stat_date={day('jd', 0)}" not in {row[0] for row in partitions}
     assert f"stat_date={day('jd', 1)}" in {row[0] for row in partitions}
+
+
+# The mart the `spark` output (a session inside the dbt process) builds,
+# with everything upstream of it: the JD chain, the shortest of the three
+SESSION_MART = "jd_dongdong_shop_daily"
+
+
+def test_spark_session_output_builds_a_mart_like_duckdb(
+    builds: dict, tmp_path: Path
+) -> None:
+    """The `spark` output (`method: session`, no server; docs/readme/
+    spark.md) builds SESSION_MART and its upstream models from the final
+    files into a warehouse and metastore folder of its own; the mart's
+    Parquet files hold the rows of the full DuckDB build."""
+    warehouse = tmp_path / "warehouse"
+    env = dbt_env(
+        builds["raw"],
+        tmp_path / "unused.duckdb",
+        KEFU_TARGET="spark",
+        KEFU_SPARK_WAREHOUSE_DIR=str(warehouse),
+        KEFU_SPARK_METASTORE_DIR=str(tmp_path / "metastore_db"),
+        KEFU_SPARK_SHUFFLE_PARTITIONS="2",
+        KEFU_SPARK_DRIVER_MEMORY="2g",
+    )
+    run_dbt(
+        ["build", *MODELS_ONLY, "--select", f"+{SESSION_MART}"], env, tmp_path / "dbt"
+    )
+    connection = duckdb.connect(str(builds["database"]), read_only=True)
+    try:
+        columns = connection.execute(f"describe marts.{SESSION_MART}").fetchall()
+        kinds = {name: kind for name, kind, *_ in columns}
+        names = ", ".join(kinds)
+        on_duckdb = connection.execute(
+            f"select {names} from marts.{SESSION_MART}"
+        ).fetchall()
+        files = warehouse / "marts.db" / SESSION_MART / "*" / "*.parquet"
+        on_spark = connection.execute(
+            f"select {names} from read_parquet('{files}', hive_partitioning = true)"
+        ).fetchall()
+    finally:
+        connection.close()
+
+    def rows(found: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        typed = [
+            tuple(
+                normalized(v, kind) for kind, v in zip(kinds.values(), row, strict=True)
+            )
+            for row in found
+        ]
+        return sorted(typed, key=repr)
+
+    assert on_duckdb
+    assert rows(on_spark) == rows(on_duckdb)
 
 
 def test_spark_stops_on_rewritten_and_foreign_files(
