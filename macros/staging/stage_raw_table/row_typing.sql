@@ -1,8 +1,8 @@
 {#- Typing: each raw column parsed once and typed once (NULL where the
     text does not parse or lies out of range), and, for the rows of a
     repeated key, the row fingerprint that tells exact copies from
-    conflicting ones. The checks (row_checks.sql)
-    read these values; nothing is parsed twice. -#}
+    conflicting ones. The checks (row_checks.sql) read these values;
+    nothing is parsed twice. -#}
 
 
 {#- The CTEs <part>_parsed (timestamps parsed, before the range check) and
