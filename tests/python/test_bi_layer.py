@@ -20,8 +20,10 @@ import duckdb
 import pytest
 from kefu_testing import BIN, REPO_ROOT, dbt_env, generate_demo
 
+# .venv* : the DuckDB venv and the Spark one (2.2 GB, which CI installs
+# before the tests: every copy of the project would carry it)
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
+    ".venv*", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
     ".ruff_cache", "spark-warehouse", "metastore_db", "*.duckdb*",
 )  # fmt: skip
 MARTS = [

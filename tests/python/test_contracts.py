@@ -21,8 +21,10 @@ MART = "jd_dongdong_shop_daily"
 MART_SQL = Path("models/marts/jd/jd_dongdong_shop_daily.sql")
 MART_YAML = Path("models/marts/jd/_jd__models.yml")
 CONTRACT_ERROR = "This model has an enforced contract that failed"
+# .venv* : the DuckDB venv and the Spark one (2.2 GB, which CI installs
+# before the tests: every copy of the project would carry it)
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
+    ".venv*", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
     ".ruff_cache", "spark-warehouse", "metastore_db", "*.duckdb*",
 )  # fmt: skip
 
