@@ -3,6 +3,7 @@ generator; running dbt is kefu_metrics.dbt_project's (re-exported here)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -25,6 +26,20 @@ def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
         return connection.execute(sql).fetchall()
     finally:
         connection.close()
+
+
+# What a scratch copy of the project leaves out: both virtual environments
+# (.venv-spark alone is 2.2 GB, and CI installs it before the tests), git,
+# build output and databases
+PROJECT_COPY_IGNORE = shutil.ignore_patterns(
+    ".venv*", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
+    ".ruff_cache", "spark-warehouse", "metastore_db", "*.duckdb*",
+)  # fmt: skip
+
+
+def copy_project(destination: Path) -> None:
+    """A scratch copy of the project's sources at `destination`."""
+    shutil.copytree(REPO_ROOT, destination, ignore=PROJECT_COPY_IGNORE)
 
 
 def generate_demo(out: Path, *args: str) -> None:

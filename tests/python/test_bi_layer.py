@@ -11,21 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
 
 import duckdb
 import pytest
-from kefu_testing import BIN, REPO_ROOT, dbt_env, generate_demo
+from kefu_testing import BIN, copy_project, dbt_env, generate_demo
 
-# .venv* : the DuckDB venv and the Spark one (2.2 GB, which CI installs
-# before the tests: every copy of the project would carry it)
-COPY_IGNORE = shutil.ignore_patterns(
-    ".venv*", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
-    ".ruff_cache", "spark-warehouse", "metastore_db", "*.duckdb*",
-)  # fmt: skip
 MARTS = [
     "jd_dongdong_shop_daily", "jd_dongdong_agent_daily", "jd_fengxiangbiao_30d",
     "ks_service_shop_daily", "ks_service_agent_daily", "tb_shop_consult_daily",
@@ -54,7 +47,7 @@ def run(project: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("bi_layer")
     copy = work / "project"
-    shutil.copytree(REPO_ROOT, copy, ignore=COPY_IGNORE)
+    copy_project(copy)
     generate_demo(work / "raw", "--messages", "40000", "--days", "30", "--seed", "7")
     result = run(
         copy,

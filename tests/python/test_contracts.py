@@ -15,18 +15,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from kefu_testing import BIN, REPO_ROOT, dbt_env, write_minimal_raw
+from kefu_testing import (
+    BIN,
+    REPO_ROOT,
+    copy_project,
+    dbt_env,
+    write_minimal_raw,
+)
 
 MART = "jd_dongdong_shop_daily"
 MART_SQL = Path("models/marts/jd/jd_dongdong_shop_daily.sql")
 MART_YAML = Path("models/marts/jd/_jd__models.yml")
 CONTRACT_ERROR = "This model has an enforced contract that failed"
-# .venv* : the DuckDB venv and the Spark one (2.2 GB, which CI installs
-# before the tests: every copy of the project would carry it)
-COPY_IGNORE = shutil.ignore_patterns(
-    ".venv*", ".git", "data", "target*", "logs", "__pycache__", ".pytest_cache",
-    ".ruff_cache", "spark-warehouse", "metastore_db", "*.duckdb*",
-)  # fmt: skip
 
 
 def dbt(project: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
@@ -56,7 +56,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     come from the mutations)."""
     work = tmp_path_factory.mktemp("contracts")
     copy = work / "project"
-    shutil.copytree(REPO_ROOT, copy, ignore=COPY_IGNORE)
+    copy_project(copy)
     write_minimal_raw(work / "raw")
     build = ["build", "-s", f"+{MART}", "--exclude", "resource_type:test",
              "resource_type:unit_test"]  # fmt: skip

@@ -306,6 +306,18 @@ def normalized(value: object, kind: str) -> object:
     return str(value)
 
 
+def normalized_rows(
+    found: list[tuple[object, ...]], kinds: dict[str, str]
+) -> list[tuple[object, ...]]:
+    """Rows whose columns are those of `kinds` (name -> DuckDB type), each
+    value normalized, in a fixed order."""
+    typed = [
+        tuple(normalized(v, kind) for kind, v in zip(kinds.values(), row, strict=True))
+        for row in found
+    ]
+    return sorted(typed, key=repr)
+
+
 @pytest.mark.parametrize("mart", sorted(MARTS))
 def test_spark_incremental_mart_equals_duckdb_full_build(
     cluster: Cluster, builds: dict, mart: str
@@ -324,16 +336,8 @@ def test_spark_incremental_mart_equals_duckdb_full_build(
         f"select {', '.join(names)} from marts.{mart}"
     )
     assert spark_names == names
-
-    def rows(found: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-        typed = [
-            tuple(normalized(v, kinds[n]) for n, v in zip(names, row, strict=True))
-            for row in found
-        ]
-        return sorted(typed, key=repr)
-
     assert on_duckdb or mart == "kefu_rejected_rows", f"{mart} is empty"
-    assert rows(spark_rows) == rows(on_duckdb)
+    assert normalized_rows(spark_rows, kinds) == normalized_rows(on_duckdb, kinds)
 
 
 def test_spark_refresh_left_old_days_alone(cluster: Cluster, builds: dict) -> None:
@@ -410,18 +414,8 @@ def test_spark_session_output_builds_a_mart_like_duckdb(
         ).fetchall()
     finally:
         connection.close()
-
-    def rows(found: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-        typed = [
-            tuple(
-                normalized(v, kind) for kind, v in zip(kinds.values(), row, strict=True)
-            )
-            for row in found
-        ]
-        return sorted(typed, key=repr)
-
     assert on_duckdb
-    assert rows(on_spark) == rows(on_duckdb)
+    assert normalized_rows(on_spark, kinds) == normalized_rows(on_duckdb, kinds)
 
 
 def test_spark_stops_on_rewritten_and_foreign_files(

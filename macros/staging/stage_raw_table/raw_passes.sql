@@ -23,6 +23,12 @@ new_keys as (
 ),
 
 {%- if is_incremental() %}
+{#- each column's raw text as stored: the judged text and, from it, the
+    fingerprint #}
+{%- set stored_texts = [] %}
+{%- for column in columns %}
+    {%- do stored_texts.append(kefu_metrics.stored_raw_text('stored', column)) %}
+{%- endfor %}
 
 -- rows already stored for the keys the new files touch: their key group
 -- is judged again together with the new rows (the fingerprint from their
@@ -35,15 +41,9 @@ stored_rows_of_touched_keys as (
         {%- endfor %}
         stored.source_file,
         stored.source_row_number,
-        {%- set stored_texts = [] %}
-        {%- for column in columns %}
-            {%- do stored_texts.append(
-                kefu_metrics.stored_raw_text('stored', column)) %}
-        {%- endfor %}
         {{ kefu_metrics.row_fingerprint(stored_texts) }} as row_fingerprint,
         {%- for column in columns %}
-        {{ kefu_metrics.stored_raw_text('stored', column) }}
-            as text__{{ column.name }},
+        {{ stored_texts[loop.index0] }} as text__{{ column.name }},
         stored.{{ column.get('as', column.name) }} as typed__{{ column.name }},
         {%- endfor %}
         stored.row_check_reason,
