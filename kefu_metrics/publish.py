@@ -613,6 +613,56 @@ def working_marts(
     return marts, orphans
 
 
+def is_serving_copy(path: Path) -> bool | None:
+    """Whether an existing file is a serving copy this project published (it
+    holds main.kefu_publish_info); None when it cannot be opened because a
+    program holds it open for writing."""
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header[8:12] != b"DUCK":
+        return False
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        return None if "lock" in str(error).lower() else False
+    try:
+        return bool(
+            connection.execute(
+                "select count(*) from information_schema.tables "
+                "where table_catalog = current_database() "
+                f"and table_schema = 'main' and table_name = {literal(INFO_TABLE)}"
+            ).fetchone()[0]
+        )
+    finally:
+        connection.close()
+
+
+def check_serving_target(serving: Path, working: Path) -> None:
+    """The publish replaces the file at KEFU_SERVING_PATH: only ever a copy
+    it published before, never the working database or a file of the user."""
+    if serving.exists() and working.exists() and serving.samefile(working):
+        raise PublishError(
+            f"{ENV_SERVING} ({serving}) is the working database: the serving "
+            "copy is a separate file (default data/kefu_metrics_serving.duckdb)"
+        )
+    if not serving.exists():
+        if serving.resolve() == working.resolve():
+            raise PublishError(
+                f"{ENV_SERVING} ({serving}) is the working database's path: "
+                "the serving copy is a separate file"
+            )
+        return
+    if not serving.is_file():
+        raise PublishError(f"{ENV_SERVING} ({serving}) is not a file: not replaced")
+    verdict = is_serving_copy(serving)
+    if verdict is False:
+        raise PublishError(
+            f"{serving} exists and is not a serving copy this project published "
+            f"(it has no main.{INFO_TABLE}): not replaced. Point {ENV_SERVING} "
+            "at a new file, or move this one away if it is an old copy"
+        )
+
+
 def temp_path(serving: Path) -> Path:
     return serving.with_name(f".{serving.name}.publish-{os.getpid()}.tmp")
 
@@ -668,6 +718,7 @@ def publish(settings: Settings, out=sys.stdout) -> list[str]:
         raise PublishError(
             f"no working database at {settings.working}: run dbt build first"
         )
+    check_serving_target(settings.serving, settings.working)
     if not settings.force:
         check_last_run(settings.target)
     manifest = read_json(settings.target / "manifest.json", "dbt manifest")

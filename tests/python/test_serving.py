@@ -595,3 +595,35 @@ def test_a_write_ahead_log_left_on_the_serving_copy_is_moved_aside(
     assert [p.name for p in tmp_path.glob("serving.duckdb.wal.discarded-*")]
     assert "moved aside" in result.stdout
     assert fetch(serving, "select count(*) from marts.new_mart") == [(3,)]
+
+
+def test_publish_never_replaces_a_file_it_did_not_publish(tmp_path: Path) -> None:
+    """KEFU_SERVING_PATH pointing at a user's own file (a DuckDB database of
+    theirs, a text file, the working database) stops the publish with the
+    file untouched; a copy the publish made before is replaced as usual."""
+    env = fake_project(tmp_path, {"pii": "none"})
+    serving = Path(env["KEFU_SERVING_PATH"])
+    own = duckdb.connect(str(serving))
+    own.execute("create table my_saved_report as select 42 as answer")
+    own.close()
+    result = run_module("kefu_metrics.publish", [], env)
+    assert result.returncode == 2
+    assert "not a serving copy this project published" in result.stderr
+    assert fetch(serving, "select answer from my_saved_report") == [(42,)]
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    result = run_module("kefu_metrics.publish", [], {**env, "KEFU_SERVING_PATH": str(notes)})
+    assert result.returncode == 2 and str(notes) in result.stderr
+    assert notes.read_text(encoding="utf-8") == "my notes\n"
+
+    working = env["KEFU_DUCKDB_PATH"]
+    result = run_module("kefu_metrics.publish", [], {**env, "KEFU_SERVING_PATH": working})
+    assert result.returncode == 2 and "is the working database" in result.stderr
+    assert fetch(Path(working), "select count(*) from marts.new_mart") == [(3,)]
+
+    serving.unlink()
+    assert run_module("kefu_metrics.publish", [], env).returncode == 0
+    result = run_module("kefu_metrics.publish", [], env)  # its own copy: replaced
+    assert result.returncode == 0, result.stderr
+    assert fetch(serving, "select count(*) from marts.new_mart") == [(3,)]
