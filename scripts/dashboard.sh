@@ -10,6 +10,7 @@ export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 exec .venv/bin/streamlit run kefu_metrics/dashboard/app.py \
     --server.headless true \
     --browser.gatherUsageStats false \
+    --client.toolbarMode minimal \
     --server.port "${KEFU_DASHBOARD_PORT:-8501}" \
     --server.address "${KEFU_DASHBOARD_ADDRESS:-localhost}" \
     "$@"

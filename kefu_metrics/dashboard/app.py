@@ -51,13 +51,24 @@ FLAG_STYLE = "background-color: #fde0dc; color: #a50e0e"
 
 
 @st.cache_resource(show_spinner=False)
-def open_marts(path: str, mtime: float) -> Marts:
+def open_marts(path: str, mtime: float, hide_private: bool) -> Marts:
     """The mart tables of the database (re-read when the file changes)."""
     del mtime  # part of the cache key only
-    return Marts(Path(path))
+    return Marts(Path(path), hide_private=hide_private)
 
 
 # ---------------------------------------------------------------- helpers
+
+# Legends above the plot, so that they never cover the x axis's labels.
+LEGEND_ON_TOP = {
+    "orientation": "h",
+    "yanchor": "bottom",
+    "y": 1.02,
+    "xanchor": "left",
+    "x": 0,
+}
+CHART_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+TICK_EVERY_PERIOD_UP_TO = 16
 
 
 def show_table(
@@ -86,6 +97,16 @@ def show_table(
         elif column in second_columns:
             config[label] = st.column_config.NumberColumn(label, format="%.1f")
     shown: pd.DataFrame | Styler = frame.rename(columns=renamed)
+    text_columns = [
+        c
+        for c in shown.columns
+        if shown[c].dtype == object
+        and shown[c].isna().any()
+        and all(isinstance(v, str) for v in shown[c].dropna())
+    ]
+    if text_columns:
+        # an empty text cell (no agent, no reason) shows as a dash, not "None"
+        shown = shown.assign(**{c: shown[c].fillna("—") for c in text_columns})
     if flagged is not None and bool(flagged.any()):
         # a Styler shows its own text: format the numbers as the
         # column_config would
@@ -143,10 +164,17 @@ def trend_chart(
     unit = "%" if indicators and indicators[0].kind == "rate" else "s"
     figure.update_layout(
         height=320,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        margin=CHART_MARGIN,
         yaxis_title=unit,
-        legend={"orientation": "h"},
+        # the indicator's name even when it is the only line
+        showlegend=True,
+        legend=LEGEND_ON_TOP,
     )
+    periods = list(frame["period_start"])
+    if 1 < len(periods) <= TICK_EVERY_PERIOD_UP_TO:
+        # weeks and months: a label on each point (Plotly's own ticks fall
+        # between them, e.g. on Sundays)
+        figure.update_xaxes(tickmode="array", tickvals=periods, tickformat="%Y-%m-%d")
     return figure
 
 
@@ -178,6 +206,8 @@ def metric_cards(
             format_value(value, indicator.kind, lang),
             delta=delta,
             delta_color=delta_color,
+            # met / not met, not a change: no arrow
+            delta_arrow="off",
             help=help_text,
         )
 
@@ -334,6 +364,7 @@ def page_overview(marts: Marts, lang: str) -> None:
         st.caption("* " + t(lang, "example_target"))
 
     st.header(t(lang, "below_target"))
+    st.caption(t(lang, "below_target_scope").format(end=end))
     missed = hl.below_target_rows(marts, end, start)
     if missed.empty:
         st.success(t(lang, "below_target_none"))
@@ -364,7 +395,6 @@ def page_overview(marts: Marts, lang: str) -> None:
             )
         ],
     )
-    st.caption(f"≤ {end}")
     show_table(missed, lang, key="overview_missed")
 
 
@@ -425,7 +455,9 @@ def page_jd(marts: Marts, lang: str) -> None:
                 for column in buckets
             ]
         )
-        figure.update_layout(barmode="stack", height=300, legend={"orientation": "h"})
+        figure.update_layout(
+            barmode="stack", height=300, legend=LEGEND_ON_TOP, margin=CHART_MARGIN
+        )
         st.plotly_chart(figure, key="jd_buckets")
 
         st.subheader(t(lang, "online_service"))
@@ -590,7 +622,9 @@ def page_kuaishou(marts: Marts, lang: str) -> None:
             for c in sources
         ]
     )
-    figure.update_layout(barmode="stack", height=300, legend={"orientation": "h"})
+    figure.update_layout(
+        barmode="stack", height=300, legend=LEGEND_ON_TOP, margin=CHART_MARGIN
+    )
     st.plotly_chart(figure, key="ks_invites")
     show_table(
         periods[["period_start", *sources, "invited_sessions"]],
@@ -718,7 +752,9 @@ def page_quality(marts: Marts, lang: str) -> None:
             for reason, part in by_reason.groupby("reject_reason")
         ]
     )
-    figure.update_layout(barmode="stack", height=300, legend={"orientation": "h"})
+    figure.update_layout(
+        barmode="stack", height=300, legend=LEGEND_ON_TOP, margin=CHART_MARGIN
+    )
     st.plotly_chart(figure, key="quality_reasons")
     show_table(by_reason, lang, key="quality_by_reason")
 
@@ -756,7 +792,11 @@ def main() -> None:
     st.title(t(lang, "title"))
     try:
         source = locate_database()
-        marts = open_marts(str(source.path), source.path.stat().st_mtime)
+        marts = open_marts(
+            str(source.path),
+            source.path.stat().st_mtime,
+            hide_private=source.kind == "working",
+        )
     except DashboardDataError as error:
         st.error(str(error))
         st.stop()
@@ -765,6 +805,8 @@ def main() -> None:
     if shown_path.is_relative_to(REPO_ROOT):
         shown_path = shown_path.relative_to(REPO_ROOT)
     st.sidebar.caption(f"{t(lang, 'source_' + source.kind)}: `{shown_path}`")
+    if marts.hide_private:
+        st.warning(t(lang, "private_hidden"))
     page = st.sidebar.radio(
         t(lang, "page"),
         PAGES,

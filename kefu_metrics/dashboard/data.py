@@ -23,6 +23,13 @@ from kefu_metrics.dbt_project import REPO_ROOT
 DEFAULT_SERVING = "data/kefu_metrics_serving.duckdb"
 DEFAULT_WORKING = "data/kefu_metrics.duckdb"
 PREFERRED_SCHEMAS = ("marts", "main")
+# Columns that carry buyer ids or chat text in the working database (the
+# serving copy has them as pseudonyms / lengths, see kefu_metrics.publish):
+# left out when the dashboard has to read the working database.
+PRIVATE_COLUMNS = frozenset(
+    {"buyer_key", "buyer_nick", "buyer_id", "customer_pin", "session_key",
+     "raw_values", "row_identifier", "content"}
+)  # fmt: skip
 
 
 class DashboardDataError(RuntimeError):
@@ -59,13 +66,17 @@ def locate_database(environ: dict[str, str] | None = None) -> Source:
 class Marts:
     """Read-only access to the mart tables of one DuckDB file.
 
+    With `hide_private` (the working database, which is not pseudonymised),
+    `table()` leaves out the columns of buyer ids, raw values and chat text.
+
     Each query opens and closes its own read-only connection, so the
     dashboard never holds the file between page loads (dbt can still write
     the working database when no query is running).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, hide_private: bool = False) -> None:
         self.path = Path(path)
+        self.hide_private = hide_private
         if not self.path.exists():
             raise DashboardDataError(f"Database file not found: {self.path}")
         self.tables = self._find_tables()
@@ -128,6 +139,10 @@ class Marts:
         if limit is not None:
             sql += f" limit {int(limit)}"
         frame = self.query(sql, params)
+        if self.hide_private:
+            frame = frame.drop(
+                columns=[c for c in frame.columns if c.lower() in PRIVATE_COLUMNS]
+            )
         for column in frame.columns:
             if column.endswith("_date"):
                 frame[column] = pd.to_datetime(frame[column]).dt.date

@@ -40,6 +40,12 @@ TEXT: dict[str, dict[str, str]] = {
         "grain_month": "月",
         "source_serving": "数据来源: 只读发布库",
         "source_working": "数据来源: 工作库(只读; 发布库尚不存在)",
+        "private_hidden": (
+            "发布库尚不存在, 看板读取的是工作库: 买家ID、原始值和聊天内容不显示。"
+            "发布后(bash scripts/refresh.sh 或 .venv/bin/python -m "
+            "kefu_metrics.publish)可看到假名化的买家ID。"
+        ),
+        "below_target_scope": "按各平台截至 {end} 的最新一天和最新一个月判断。",
         "no_data": "所选范围内没有数据",
         "newest": "最新数据日期",
         "target": "目标",
@@ -50,7 +56,7 @@ TEXT: dict[str, dict[str, str]] = {
         "range_value_note": ("区间值 = 区间内分子之和 / 分母之和 (不是日比率的平均)。"),
         "headline": "核心指标",
         "below_target": "低于目标的指标",
-        "below_target_none": "所有有目标的指标均达标。",
+        "below_target_none": "最新一天和最新一个月内, 没有低于目标的指标。",
         "latest_day": "最近一天",
         "latest_month": "最近一月",
         "since": "未达标自",
@@ -119,6 +125,15 @@ TEXT: dict[str, dict[str, str]] = {
         "grain_month": "month",
         "source_serving": "Source: read-only serving copy",
         "source_working": ("Source: working database (read-only; no serving copy yet)"),
+        "private_hidden": (
+            "No serving copy yet: the dashboard reads the working database and "
+            "leaves out buyer ids, raw values and chat text. Publish it (bash "
+            "scripts/refresh.sh or .venv/bin/python -m kefu_metrics.publish) "
+            "to see buyers as pseudonyms."
+        ),
+        "below_target_scope": (
+            "Judged on each platform's latest day and latest month up to {end}."
+        ),
         "no_data": "No data in the selected range",
         "newest": "Newest data",
         "target": "Target",
@@ -134,7 +149,9 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "headline": "Headline indicators",
         "below_target": "Below target",
-        "below_target_none": "Every indicator with a target is met.",
+        "below_target_none": (
+            "No indicator is below its target on the latest day or month."
+        ),
         "latest_day": "latest day",
         "latest_month": "latest month",
         "since": "missed_since_date",

@@ -198,6 +198,10 @@ def test_taobao_performance_and_orders(env: Path) -> None:
         last,
     )
     assert any(f"共 {orders} 笔订单" in c.value for c in at.caption)
+    # read from the working database: no buyer nicks on the order list
+    order_list = table_with(at, "落实付款客服")
+    assert len(order_list) > 0
+    assert "买家" not in order_list.columns
 
 
 def test_overview_marks_shops_below_target(env: Path) -> None:
@@ -259,8 +263,12 @@ def test_data_quality_page(env: Path) -> None:
     assert (row["原始行数"].iloc[0], row["拒绝行数"].iloc[0]) == (raw, rejected)
     fresh = table_with(at, "最新日期")
     assert fresh[fresh["表"] == "tb_shop_consult_daily"]["最新日期"].iloc[0] == newest
-    examples = table_with(at, "原始值")
+    # the working database is not pseudonymised: the examples come without
+    # their raw values, and the page says why
+    examples = table_with(at, "文件")
     assert len(examples) > 0
+    assert "拒绝原因" in examples.columns and "原始值" not in examples.columns
+    assert any("买家ID、原始值和聊天内容不显示" in w.value for w in at.warning)
 
 
 def test_serving_copy_in_main_schema_is_read_first(
@@ -291,6 +299,11 @@ def test_serving_copy_in_main_schema_is_read_first(
     at = app("taobao")
     assert any("发布库" in c.value for c in at.sidebar.caption)
     assert metric(at, "旺旺回复率") == pct(replied / consulting)
+    assert not at.warning
+    # the serving copy shows what it holds (pseudonyms, in a real publish)
+    assert "买家" in table_with(at, "落实付款客服").columns
+    at = app("quality")
+    assert len(table_with(at, "原始值")) > 0
 
 
 def test_snapshot_is_self_contained_and_shows_the_range_value(
