@@ -2,7 +2,7 @@
 
     python -m kefu_metrics.load --mapping MAPPING.yml [--export-date YYYY-MM-DD]
         [--raw-dir DIR] [--encoding auto|utf-8|gbk|gb18030] [--name NAME]
-        [--sheet SHEET] [--quiet] FILE [FILE ...]
+        [--sheet SHEET] [--older-export] [--quiet] FILE [FILE ...]
 
 A mapping file (YAML; examples to adapt in mappings/examples/) names the raw
 table and says, for every column of its contract (docs/raw_contract.md),
@@ -20,13 +20,17 @@ which header of the export holds it or which constant value it takes:
 Each FILE becomes `<raw dir>/<table>/<export date>_<name>.parquet`, every
 column text, so that file-name order is export order (SPEC 1.4). The export
 date is --export-date, else the first date in the file's name; the name is
---name, else the file's own name. An existing file is never overwritten.
+--name, else the file's own name. An existing file is never overwritten,
+and a name that would sort before a file of the same export date already
+in the folder (so the new file would count as the older export) is refused
+unless --older-export says it is one.
 
 Values are trimmed and timestamps reformatted to the contract's text (epoch
 milliseconds for Kuaishou); nothing else is changed. A timestamp that does
-not match its format is written unchanged and reported: staging then
-rejects its row as unparseable and counts it. A file whose mapped headers
-are missing is refused, listing the headers it has.
+not match its format (nor the contract's own form) is written unchanged
+and reported: staging then rejects its row as unparseable and counts it.
+Excel text guards in CSV cells (`="00123"`) are unwrapped. A file whose
+mapped headers are missing is refused, listing the headers it has.
 """
 
 from __future__ import annotations
@@ -35,10 +39,13 @@ import argparse
 import codecs
 import csv
 import datetime as dt
+import functools
+import math
 import os
 import re
 import sys
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +65,10 @@ DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})")
 TIME_KINDS = ("timestamp", "epoch_ms")
 SPECIAL_FORMATS = ("excel_serial", "epoch_ms", "epoch_s")
 HEADER_SEARCH_ROWS = 20
+DELIMITER_SNIFF_LINES = 20  # non-empty lines the CSV delimiter is guessed from
+CSV_FIELD_LIMIT = 1 << 30  # characters in one CSV field (the default is 128 Ki)
+EXACT_FLOAT_LIMIT = 2**53  # from here on a double cannot hold every integer
+EXCEL_TEXT_GUARD = re.compile(r'="((?:[^"]|"")*)"', re.S)
 BATCH_ROWS = 50_000
 PROGRESS_MIN_ROWS = 100_000
 
@@ -239,51 +250,186 @@ def detect_encoding(path: Path, given: str = "auto") -> str:
     )
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[list[Any]]:
-    with path.open(encoding=encoding, newline="") as handle:
-        first = handle.readline()
-        handle.seek(0)
-        delimiter = (
-            "\t"
-            if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first)
-            else ","
-        )
-        try:
-            yield from csv.reader(handle, delimiter=delimiter)
-        except UnicodeDecodeError as error:
-            raise LoadError(
-                f"{path}: not valid {encoding} further down the file ({error}); "
-                "give --encoding"
-            ) from error
+def _not_valid(path: Path, encoding: str, error: UnicodeDecodeError) -> LoadError:
+    return LoadError(
+        f"{path}: not valid {encoding} further down the file ({error}); give --encoding"
+    )
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+def guess_delimiter(path: Path, encoding: str) -> str:
+    """Tab for .tsv; else tab when at least as many of the first non-empty
+    lines hold a tab as a comma (a title line above the header does not
+    decide alone)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    tabs = commas = lines = 0
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise LoadError(
-                f"{path}: no sheet {sheet!r}; sheets: {', '.join(workbook.sheetnames)}"
-            )
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        for row in worksheet.iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        workbook.close()
+        with path.open(encoding=encoding, newline="") as handle:
+            for line in handle:
+                if not line.strip(TRIMMED):
+                    continue
+                tabs += "\t" in line
+                commas += "," in line
+                lines += 1
+                if lines >= DELIMITER_SNIFF_LINES:
+                    break
+    except UnicodeDecodeError as error:
+        raise _not_valid(path, encoding, error) from error
+    # a tie goes to tab: commas in TSV values are common, tabs in CSV rare
+    return "\t" if tabs and tabs >= commas else ","
 
 
-def read_rows(path: Path, mapping: Mapping, encoding: str) -> tuple[str, Iterator]:
+def _unguard(cell: str) -> str:
+    """`="00123"`, the text guard exports put on ids so that Excel keeps
+    them text, to its inner text (`""` in it is one quote)."""
+    if '="' not in cell:
+        return cell
+    match = EXCEL_TEXT_GUARD.fullmatch(cell.strip(TRIMMED))
+    return match.group(1).replace('""', '"') if match else cell
+
+
+class CsvRows:
+    """The rows of a CSV / TSV file (lists of text). `start_line` is the
+    file line on which the row last returned starts."""
+
+    def __init__(self, path: Path, encoding: str):
+        self.path = path
+        self.encoding = encoding
+        self.delimiter = guess_delimiter(path, encoding)
+        self.start_line = 0
+        self._rows = self._read()
+
+    def __iter__(self) -> CsvRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        return next(self._rows)
+
+    def _read(self) -> Iterator[list[str]]:
+        limit = csv.field_size_limit()
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+        try:
+            with self.path.open(encoding=self.encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=self.delimiter)
+                while True:
+                    end = reader.line_num
+                    try:
+                        row = next(reader)
+                    except StopIteration:
+                        return
+                    except csv.Error as error:
+                        raise LoadError(
+                            f"{self.path}: line {reader.line_num}: cannot read it "
+                            f"as {'TSV' if self.delimiter == chr(9) else 'CSV'} "
+                            f"({error}); refused"
+                        ) from error
+                    except UnicodeDecodeError as error:
+                        raise _not_valid(self.path, self.encoding, error) from error
+                    self.start_line = end + 1
+                    yield [_unguard(cell) for cell in row]
+        finally:
+            csv.field_size_limit(limit)
+
+
+def _is_date_only_format(number_format: str) -> bool:
+    """Whether an Excel date number format shows no time of day."""
+    return not _has_time_part(number_format)
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_time_part(number_format: str) -> bool:
+    section = number_format.split(";")[0].lower()
+    if re.search(r"\[(h+|m+|s+)\]", section):  # elapsed time, [h]:mm
+        return True
+    # quoted literals ("年"), escaped characters, [$-804] / [red] brackets
+    section = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
+    return bool(re.search(r"[hs]|am/pm|a/p", section))
+
+
+class XlsxRows:
+    """The rows of an .xlsx sheet (lists of cell values). A date cell whose
+    number format shows no time and whose time is midnight is a dt.date
+    (written as the date text, as in a CSV); `epoch` is the workbook's date
+    system (1899-12-30, or 1904-01-01 for the Mac 1904 system)."""
+
+    def __init__(self, path: Path, sheet: str | None):
+        self.path = path
+        self.sheet = sheet
+        self.epoch = EXCEL_EPOCH
+        self._rows = self._read()
+
+    def __iter__(self) -> XlsxRows:
+        return self
+
+    def __next__(self) -> list[Any]:
+        return next(self._rows)
+
+    def _not_a_workbook(self, error: Exception) -> LoadError:
+        with self.path.open("rb") as handle:
+            head = handle.read(512)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            what = "an old .xls workbook (or another Office file) named .xlsx"
+        elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            what = "HTML or XML text named .xlsx"
+        else:
+            what = "not a zip package: text such as CSV named .xlsx, or damaged"
+        return LoadError(
+            f"{self.path}: not an Excel workbook ({what}; {error}). Open it in "
+            "Excel and save it as .xlsx, or, if it is CSV text, rename it to .csv "
+            "and import that; refused"
+        )
+
+    def _read(self) -> Iterator[list[Any]]:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError) as error:
+            raise self._not_a_workbook(error) from error
+        try:
+            sheet = self.sheet
+            if sheet is not None and sheet not in workbook.sheetnames:
+                raise LoadError(
+                    f"{self.path}: no sheet {sheet!r}; sheets: "
+                    + ", ".join(workbook.sheetnames)
+                )
+            worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+            self.epoch = workbook.epoch
+            # the used range a sheet declares can be wrong (rows past it
+            # would be dropped): read every row there is
+            if hasattr(worksheet, "reset_dimensions"):
+                worksheet.reset_dimensions()
+            midnight = dt.time()
+            for row in worksheet.iter_rows():
+                values = []
+                for cell in row:
+                    value = cell.value
+                    if (
+                        isinstance(value, dt.datetime)
+                        and value.time() == midnight
+                        and _is_date_only_format(cell.number_format)
+                    ):
+                        value = value.date()
+                    values.append(value)
+                yield values
+        finally:
+            workbook.close()
+
+
+def read_rows(
+    path: Path, mapping: Mapping, encoding: str
+) -> tuple[str, CsvRows | XlsxRows]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return "xlsx", _xlsx_rows(path, mapping.sheet)
+        return "xlsx", XlsxRows(path, mapping.sheet)
     if suffix == ".xls":
         raise LoadError(
             f"{path}: old .xls workbooks are not read; save as .xlsx or CSV"
         )
     if suffix in (".csv", ".tsv", ".txt"):
         chosen = detect_encoding(path, encoding)
-        return chosen, _csv_rows(path, chosen)
+        return chosen, CsvRows(path, chosen)
     raise LoadError(f"{path}: not a .csv, .tsv or .xlsx file")
 
 
@@ -300,6 +446,9 @@ class ColumnReport:
     first: tuple[int, str] | None = None
     noncontract: int = 0
     first_noncontract: tuple[int, str] | None = None
+    inexact: int = 0  # numbers too large for every digit to be the export's
+    first_inexact: tuple[int, str] | None = None
+    header: str | None = None
 
 
 def cell_text(value: Any, kind: str) -> str | None:
@@ -333,15 +482,17 @@ def to_epoch_ms(local: dt.datetime) -> str:
     return str(delta // dt.timedelta(milliseconds=1))
 
 
-def excel_serial(text: str) -> dt.datetime:
+def excel_serial(text: str, epoch: dt.datetime = EXCEL_EPOCH) -> dt.datetime:
+    """An Excel serial date: days since the workbook's epoch (1899-12-30,
+    or 1904-01-01 in the 1904 date system)."""
     serial = float(text)
     day, fraction = divmod(serial, 1)
-    return EXCEL_EPOCH + dt.timedelta(
-        days=day, milliseconds=round(fraction * 86_400_000)
-    )
+    return epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86_400_000))
 
 
-def parse_time(value: Any, column: ColumnMapping) -> dt.datetime | None:
+def parse_time(
+    value: Any, column: ColumnMapping, epoch: dt.datetime = EXCEL_EPOCH
+) -> dt.datetime | None:
     """The local datetime of a cell under the column's format, or None when
     the cell is not in that format."""
     if isinstance(value, dt.datetime):
@@ -351,7 +502,7 @@ def parse_time(value: Any, column: ColumnMapping) -> dt.datetime | None:
         return None
     try:
         if column.format == "excel_serial":
-            return excel_serial(text)
+            return excel_serial(text, epoch)
         if column.format in ("epoch_ms", "epoch_s"):
             if not text.isdigit():
                 return None
@@ -365,8 +516,20 @@ def parse_time(value: Any, column: ColumnMapping) -> dt.datetime | None:
     return None
 
 
+def in_contract_form(text: str, kind: str) -> bool:
+    """Whether a time text already is the contract's (epoch ms digits, or
+    YYYY-MM-DD HH:MM:SS)."""
+    if kind == "epoch_ms":
+        return text.isascii() and text.isdigit()
+    return bool(CONTRACT_TIMESTAMP.fullmatch(text))
+
+
 def convert(
-    value: Any, column: ColumnMapping, report: ColumnReport, line: int
+    value: Any,
+    column: ColumnMapping,
+    report: ColumnReport,
+    line: int,
+    epoch: dt.datetime = EXCEL_EPOCH,
 ) -> str | None:
     if column.kind not in TIME_KINDS:
         return cell_text(value, column.kind)
@@ -374,8 +537,10 @@ def convert(
     if text is None:
         return None
     if column.format is not None or isinstance(value, dt.datetime):
-        moment = parse_time(value, column)
+        moment = parse_time(value, column, epoch)
         if moment is None:
+            if in_contract_form(text, column.kind):
+                return text  # already what staging reads
             report.unmatched += 1
             report.first = report.first or (line, text)
             return text
@@ -384,12 +549,7 @@ def convert(
             if column.kind == "epoch_ms"
             else format_timestamp(moment)
         )
-    fits = (
-        text.isdigit()
-        if column.kind == "epoch_ms"
-        else bool(CONTRACT_TIMESTAMP.fullmatch(text))
-    )
-    if not fits:
+    if not in_contract_form(text, column.kind):
         report.noncontract += 1
         report.first_noncontract = report.first_noncontract or (line, text)
     return text
@@ -439,26 +599,126 @@ def target_path(
     return raw_dir / table / f"{date}_{stem}.parquet"
 
 
+def _name_key(name: str) -> bytes:
+    """File names compared as staging orders them: by the bytes of the
+    UTF-8 name (DuckDB compares VARCHAR by bytes)."""
+    return name.encode("utf-8", "surrogateescape")
+
+
+def _later_name(folder: Path, date: str, last: str) -> tuple[str, Path] | None:
+    """A --name whose file sorts after `last` (the last file of the export
+    date) and does not exist: `last`'s name + 1 when it ends in _N, else
+    + _2, _3, ..."""
+    rest = Path(last).stem[len(date) :].lstrip("_-. ") or folder.name
+    candidates = []
+    numbered = re.fullmatch(r"(.*_)(\d+)", rest)
+    if numbered:
+        candidates.append(f"{numbered[1]}{int(numbered[2]) + 1}")
+    candidates += [f"{rest}_{n}" for n in range(2, 100)]
+    for name in candidates:
+        path = target_path(folder.parent, folder.name, folder, date, name)
+        if _name_key(path.name) > _name_key(last) and not path.exists():
+            return name, path
+    return None
+
+
+def check_export_order(
+    source: Path,
+    target: Path,
+    date: str,
+    older_export: bool = False,
+    planned: Iterable[str] = (),
+) -> None:
+    """Refuse a target that sorts before a file of the same export date in
+    its folder (or `planned`, names this run writes first): it would count
+    as the older export, and the records already loaded would win over it."""
+    if older_export:
+        return
+    folder = target.parent
+    names = set(planned)
+    if folder.is_dir():
+        names.update(p.name for p in folder.iterdir())
+    same_date = sorted(
+        (
+            name
+            for name in names
+            if name.startswith(date)
+            and not name.startswith(".")  # hidden: not read
+            and name.lower().endswith(".parquet")
+            and name != target.name
+        ),
+        key=_name_key,
+    )
+    later = [name for name in same_date if _name_key(name) > _name_key(target.name)]
+    if not later:
+        return
+    listed = ", ".join(later[:5]) + (
+        f" and {len(later) - 5} more" if len(later) > 5 else ""
+    )
+    suggestion = _later_name(folder, date, same_date[-1])
+    advice = (
+        f"--name {suggestion[0]} (-> {suggestion[1].name})"
+        if suggestion
+        else "a --name that sorts after them"
+    )
+    raise LoadError(
+        f"{source}: refused: {target.name} would sort before {listed} in {folder}. "
+        "Files are read in name order (the bytes of the UTF-8 name) and a later "
+        "file's records replace an earlier one's, so this file would count as "
+        "the OLDER export of that date and the records already loaded would win "
+        f"over it. A newer or corrected export needs a name sorting after them: "
+        f"{advice}. If it really is an older export, add --older-export."
+    )
+
+
 def _locate_header(
     path: Path, rows: Iterator, mapping: Mapping
 ) -> tuple[list[str], int]:
     """The header row (explicit, else the first of the first rows holding
-    every mapped header); returns its texts and 1-based row number."""
+    every mapped header); returns its texts and 1-based row number. Refused
+    when a mapped header is missing, listing the headers of the row holding
+    the most mapped headers (not a title line above the header)."""
     wanted = [c for c in mapping.columns if not c.is_constant]
-    seen: list[tuple[int, list[str]]] = []
+
+    def held(texts: list[str]) -> int:
+        return sum(any(h in texts for h in c.headers) for c in wanted)
+
+    best: tuple[int, list[str]] | None = None  # the row with most mapped headers
+    best_held = -1
+    any_text = False
+    ended = True  # every row of the file was looked at
+    number = 0
     for number, row in enumerate(rows, start=1):
         texts = [_header_text(cell) for cell in row]
+        any_text = any_text or any(texts)
         if mapping.header_row:
             if number == mapping.header_row:
-                return texts, number
+                if held(texts) == len(wanted):
+                    return texts, number
+                best = (number, texts)
+                break
             continue
         if any(texts):
-            seen.append((number, texts))
-            if all(any(h in texts for h in c.headers) for c in wanted):
+            count = held(texts)
+            if count == len(wanted):
                 return texts, number
+            if count > best_held:
+                best, best_held = (number, texts), count
         if number >= HEADER_SEARCH_ROWS:
+            ended = False
             break
-    found = seen[0][1] if seen else []
+    if not any_text and ended:
+        raise LoadError(
+            f"{path}: refused: the file is empty (no header row, no rows); "
+            "export it again"
+        )
+    if best is None and mapping.header_row:
+        raise LoadError(
+            f"{path}: refused: the mapping ({mapping.path}) says header_row "
+            f"{mapping.header_row}, but the file has {number} row(s)"
+        )
+    found = best[1] if best else []
+    where = f"row {best[0]}" if best else f"none in the first {number} rows"
     missing = [c for c in wanted if not any(h in found for h in c.headers)]
     described = "; ".join(
         f"{c.name} ({'required' if c.required else 'optional'}): "
@@ -467,9 +727,47 @@ def _locate_header(
     )
     raise LoadError(
         f"{path}: refused, mapped header(s) not found: {described}. "
-        f"Headers found: {', '.join(h for h in found if h) or '(none)'}. "
+        f"Headers found: {', '.join(h for h in found if h) or '(none)'} ({where}). "
         f"Fix the mapping ({mapping.path}) or the export."
     )
+
+
+def _swallowed_line(cell: str, delimiter: str, columns: int) -> int | None:
+    """For a CSV value spanning lines: the index of its first line (after
+    the first) that looks like a whole row of the file (at least columns - 1
+    fields), i.e. a row an unclosed quote swallowed; else None."""
+    lines = cell.splitlines()
+    needed = max(columns - 1, 2)
+    for index, line in enumerate(lines[1:], start=1):
+        if len(line.split(delimiter)) >= needed:
+            return index
+    return None
+
+
+def _check_quotes(
+    path: Path, source: CsvRows, cells: list[Any], headers: list[str], line: int
+) -> None:
+    for position, cell in enumerate(cells):
+        if not isinstance(cell, str) or ("\n" not in cell and "\r" not in cell):
+            continue
+        swallowed = _swallowed_line(cell, source.delimiter, len(headers))
+        if swallowed is None:
+            continue
+        opens = source.start_line + sum(
+            len(c.splitlines()) - 1 for c in cells[:position] if c
+        )
+        header = headers[position] if position < len(headers) else ""
+        column = header or f"#{position + 1}"
+        text = cell.splitlines()[swallowed]
+        raise LoadError(
+            f"{path}: row {line}, column {column} (line {opens} of the file): the "
+            'value opens a quote (") that is not closed on its line, so the '
+            f"following lines were read into it as text, whole rows among them "
+            f"(line {opens + swallowed}: {text[:80]!r}); refused. Fix the export: "
+            "close the quote at the end of the value (a quote inside a quoted "
+            'value is written twice, ""), or remove the opening quote; then '
+            "import it again."
+        )
 
 
 def load_file(
@@ -480,16 +778,23 @@ def load_file(
     name: str | None = None,
     encoding: str | None = None,
     progress: bool = False,
+    older_export: bool = False,
 ) -> FileResult:
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
     table = mapping.table
-    target = target_path(raw_dir, table.name, path, export_date(path, date), name)
+    day = export_date(path, date)
+    target = target_path(raw_dir, table.name, path, day, name)
     if target.exists():
         raise LoadError(
             f"{target} already exists: not overwritten. A corrected re-export is a "
             "new export: give it a name that sorts later (--name, or a later "
             "--export-date); file-name order decides which export is newer"
+        )
+    check_export_order(path, target, day, older_export)
+    if path.stat().st_size == 0:
+        raise LoadError(
+            f"{path}: refused: the file is empty (0 bytes); export it again"
         )
     chosen, rows = read_rows(path, mapping, encoding or mapping.encoding)
     headers, header_line = _locate_header(path, rows, mapping)
@@ -505,7 +810,14 @@ def load_file(
                 positions[column.name] = matches[0]
                 break
     result = FileResult(source=path, target=target, encoding=chosen)
-    result.reports = {c.name: ColumnReport() for c in mapping.columns}
+    result.reports = {
+        c.name: ColumnReport(
+            header=headers[positions[c.name]] if c.name in positions else None
+        )
+        for c in mapping.columns
+    }
+    epoch = getattr(rows, "epoch", EXCEL_EPOCH)
+    quoted = rows if isinstance(rows, CsvRows) else None
     schema = pa.schema([(c.name, pa.string()) for c in mapping.columns])
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -525,6 +837,8 @@ def load_file(
                 if all(cell_text(cell, "text") is None for cell in cells):
                     result.blank_rows += 1
                     continue
+                if quoted is not None:
+                    _check_quotes(path, quoted, cells, headers, line)
                 extra = cells[len(headers) :]
                 if any(cell_text(cell, "text") is not None for cell in extra):
                     raise LoadError(
@@ -538,7 +852,18 @@ def load_file(
                     else:
                         index = positions[column.name]
                         cell = cells[index] if index < len(cells) else None
-                        value = convert(cell, column, result.reports[column.name], line)
+                        report = result.reports[column.name]
+                        value = convert(cell, column, report, line, epoch)
+                        if (
+                            isinstance(cell, float)
+                            and math.isfinite(cell)
+                            and abs(cell) >= EXACT_FLOAT_LIMIT
+                        ):
+                            report.inexact += 1
+                            report.first_inexact = report.first_inexact or (
+                                line,
+                                value or "",
+                            )
                     batch[column.name].append(value)
                 result.rows_written += 1
                 if result.rows_written % BATCH_ROWS == 0:
@@ -584,6 +909,16 @@ def describe(result: FileResult, mapping: Mapping) -> list[str]:
                 f"contract's {wanted} (first: row {line} {text!r}) and no format in "
                 f"the mapping; written unchanged, staging will reject those rows"
             )
+        if report.inexact and report.first_inexact:
+            line, text = report.first_inexact
+            header = f" ({report.header})" if report.header else ""
+            lines.append(
+                f"[load]   {column.name}: {report.inexact:,} value(s) too long for a "
+                f"number to keep every digit (first: row {line} {text!r}): the "
+                "export stored them as numbers, so their last digits are not the "
+                f"real ones; written as they are; export {column.name}{header} "
+                "as text to keep every digit"
+            )
     return lines
 
 
@@ -613,6 +948,12 @@ def main(argv: list[str] | None = None) -> int:
         "--encoding", help="CSV encoding (default: the mapping's, else detected)"
     )
     parser.add_argument("--sheet", help="Excel sheet (default: the mapping's or first)")
+    parser.add_argument(
+        "--older-export",
+        action="store_true",
+        help="accept a name that sorts before a file of the same export date "
+        "already loaded: this export really is older (its records lose)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     try:
@@ -634,6 +975,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"{path} and {[s for s, t in targets.items() if t == target][0]} "
                     f"would both become {target}; give distinct names or dates"
                 )
+            if not target.exists():  # else refused by load_file, naming it
+                check_export_order(
+                    path,
+                    target,
+                    date,
+                    args.older_export,
+                    planned=[t.name for t in targets.values()],
+                )
             targets[path] = target
         for path in args.files:
             size = path.stat().st_size if path.exists() else 0
@@ -644,6 +993,7 @@ def main(argv: list[str] | None = None) -> int:
                 date=args.export_date,
                 name=args.name,
                 encoding=args.encoding,
+                older_export=args.older_export,
                 progress=not args.quiet
                 and sys.stderr.isatty()
                 and size > PROGRESS_MIN_ROWS * 50,

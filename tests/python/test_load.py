@@ -272,3 +272,444 @@ def test_imported_export_builds_and_bad_date_is_a_counted_rejected_row(
         connection.close()
     assert staged == [("1001", dt.datetime(2024, 11, 5, 12, 0), 12.5)]
     assert rejected == [("1002", "unparseable_timestamp", "created_at")]
+
+
+# ------------------------------------------------- new-user test findings
+
+JD_MAPPING = """\
+table: jd_chat_messages
+columns:
+  msg_id: 消息ID
+  session_id: 会话ID
+  shop_id: {value: shop}
+  customer_pin: 顾客账号
+  waiter_pin: 客服账号
+  sender: 发送方
+  msg_type: 消息类型
+  msg_time: {header: 发送时间, format: excel_serial}
+  content: 消息内容
+"""
+JD_HEADERS = ["消息ID", "会话ID", "顾客账号", "客服账号", "发送方", "消息类型",
+              "发送时间", "消息内容"]  # fmt: skip
+
+
+@pytest.fixture()
+def jd_mapping(tmp_path: Path) -> Path:
+    path = tmp_path / "jd.yml"
+    path.write_text(JD_MAPPING, encoding="utf-8")
+    return path
+
+
+def chat_line(number: int, content: str) -> str:
+    return f"{number},s1,c1,w1,customer,text,45601.5,{content}\n"
+
+
+def orders_csv(path: Path, order_id: str = "1001") -> Path:
+    path.write_text(
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        f"{order_id},小明,2024/11/5 9:05,,12.50\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def folder_names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_same_date_name_sorting_before_a_loaded_file_is_refused(
+    tmp_path: Path, orders_mapping: Path
+):
+    """Name order is export order: a re-export of the same date whose name
+    sorts before a loaded one would count as the older export."""
+    raw = tmp_path / "raw"
+    folder = raw / "tb_orders"
+    args = ["--mapping", str(orders_mapping), "--raw-dir", str(raw),
+            "--export-date", "2024-11-05"]  # fmt: skip
+    first = orders_csv(tmp_path / "订单报表.csv")
+    assert cli(*args, str(first)).returncode == 0
+    assert folder_names(folder) == ["2024-11-05_订单报表.parquet"]
+    corrected = orders_csv(tmp_path / "corrected.csv", "1002")
+    # 'o' (0x6f) sorts before '订' (0xe8 in UTF-8)
+    result = cli(*args, "--name", "orders_v2", str(corrected))
+    assert result.returncode == 2
+    assert "2024-11-05_orders_v2.parquet" in result.stderr
+    assert "2024-11-05_订单报表.parquet" in result.stderr
+    assert "older export" in result.stderr
+    assert "--name 订单报表_2 " in result.stderr
+    assert "--older-export" in result.stderr
+    assert folder_names(folder) == ["2024-11-05_订单报表.parquet"]
+    # the suggestion loads and sorts after ('_' 0x5f after '.' 0x2e)
+    assert cli(*args, "--name", "订单报表_2", str(corrected)).returncode == 0
+    # a browser re-download: '(' (0x28) sorts before '.' (0x2e)
+    download = orders_csv(tmp_path / "订单报表(1).csv", "1003")
+    again = cli(*args, str(download))
+    assert again.returncode == 2
+    assert "2024-11-05_订单报表(1).parquet" in again.stderr
+    assert "2024-11-05_订单报表_2.parquet" in again.stderr  # the last one
+    assert "--name 订单报表_3 " in again.stderr  # _2 + 1, sorts after
+    assert folder_names(folder) == [
+        "2024-11-05_订单报表.parquet", "2024-11-05_订单报表_2.parquet",
+    ]  # fmt: skip
+    # an older export is accepted when said so
+    older = cli(*args, "--older-export", str(download))
+    assert older.returncode == 0, older.stderr
+    assert "2024-11-05_订单报表(1).parquet" in folder_names(folder)
+    # other dates do not matter: a later date sorts after anyway
+    later = cli(*args[:-1], "2024-11-06", "--name", "a", str(download))
+    assert later.returncode == 0, later.stderr
+
+
+def test_suggested_name_sorts_after_every_same_date_file(tmp_path: Path):
+    folder = tmp_path / "tb_orders"
+    folder.mkdir()
+    for name in ("2024-11-05_x_9.parquet", "2024-11-05_x_9_2.parquet",
+                 "2024-11-04_z.parquet", ".2024-11-05_zz.parquet"):  # fmt: skip
+        (folder / name).write_bytes(b"")
+    target = folder / "2024-11-05_a.parquet"
+    with pytest.raises(load.LoadError) as error:
+        load.check_export_order(tmp_path / "a.csv", target, "2024-11-05")
+    # last same-date file (hidden ones are not read): x_9_2; x_9_3 sorts after
+    assert "2024-11-05_x_9_2.parquet" in str(error.value)
+    assert "--name x_9_3 " in str(error.value)
+    # x_9 + 1 = x_10 would sort before x_9 ('1' < '9'): x_9_2 instead
+    (folder / "2024-11-05_x_9_2.parquet").unlink()
+    with pytest.raises(load.LoadError, match=r"--name x_9_2 "):
+        load.check_export_order(tmp_path / "a.csv", target, "2024-11-05")
+    # a name sorting after every same-date file is fine
+    load.check_export_order(tmp_path / "a.csv", folder / "2024-11-05_y.parquet",
+                            "2024-11-05")  # fmt: skip
+
+
+def test_an_unclosed_quote_swallowing_rows_is_refused(tmp_path: Path, jd_mapping: Path):
+    export = tmp_path / "chat_2024-11-05.csv"
+    lines = [",".join(JD_HEADERS) + "\n"]
+    for number in range(1, 11):  # data rows on file lines 2..11
+        lines.append(chat_line(number, '"在吗' if number == 4 else "你好"))
+    export.write_text("".join(lines), encoding="utf-8")
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 2
+    assert str(export) in result.stderr
+    assert "row 5, column 消息内容" in result.stderr  # data row 4 is line 5
+    assert "quote" in result.stderr
+    assert folder_names(raw / "jd_chat_messages") == []
+    # closed by a later quote: still the same refusal
+    lines[8] = chat_line(7, '他说"好的"')
+    export.write_text("".join(lines), encoding="utf-8")
+    result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 2 and "row 5, column 消息内容" in result.stderr
+
+
+def test_quoted_multiline_text_with_commas_still_loads(
+    tmp_path: Path, jd_mapping: Path
+):
+    export = tmp_path / "chat_2024-11-05.csv"
+    long_text = "好" * 200_000  # above the csv module's default field limit
+    export.write_text(
+        ",".join(JD_HEADERS) + "\n"
+        + chat_line(1, '"你好,\n请问,这个有货吗"')
+        + chat_line(2, '"a,b,c,d,e,f"')
+        + chat_line(3, f'"{long_text}"')
+        + chat_line(4, "ok"),
+        encoding="utf-8",
+    )  # fmt: skip
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "jd_chat_messages" / "2024-11-05_chat_2024-11-05.parquet")
+    assert [r["content"] for r in got] == [
+        "你好,\n请问,这个有货吗", "a,b,c,d,e,f", long_text, "ok",
+    ]  # fmt: skip
+    assert "4 rows read, 4 written" in result.stderr
+
+
+def test_a_csv_error_names_the_file_and_line(
+    tmp_path: Path, jd_mapping: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    monkeypatch.setattr(load, "CSV_FIELD_LIMIT", 1000)
+    export = tmp_path / "chat_2024-11-05.csv"
+    export.write_text(
+        ",".join(JD_HEADERS) + "\n" + chat_line(1, "ok") + chat_line(2, "x" * 2000),
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    assert load.main(["--quiet", "--mapping", str(jd_mapping),
+                      "--raw-dir", str(raw), str(export)]) == 2  # fmt: skip
+    error = capsys.readouterr().err
+    assert f"{export}: line 3" in error and "field larger than field limit" in error
+    assert folder_names(raw / "jd_chat_messages") == []
+
+
+def jd_workbook(path: Path, data: list[list[object]], epoch=None) -> Path:
+    workbook = openpyxl.Workbook()
+    if epoch is not None:
+        workbook.epoch = epoch
+    sheet = workbook.active
+    sheet.append(JD_HEADERS)
+    for row in data:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def set_dimension(path: Path, ref: str) -> None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = {i.filename: source.read(i) for i in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    text, count = re.subn(
+        rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>'.encode(),
+        entries[sheet],
+    )  # fmt: skip
+    assert count == 1
+    entries[sheet] = text
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+
+
+@pytest.mark.parametrize("ref", ["A1:H20", "A1"])
+def test_xlsx_with_a_wrong_used_range_is_read_whole(
+    tmp_path: Path, jd_mapping: Path, ref: str
+):
+    export = tmp_path / "chat_2024-11-05.xlsx"
+    data = [[n, "s1", "c1", "w1", "customer", "text", 45601.5, f"m{n}"]
+            for n in range(1, 51)]  # fmt: skip
+    set_dimension(jd_workbook(export, data), ref)
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "jd_chat_messages" / "2024-11-05_chat_2024-11-05.parquet")
+    assert [r["msg_id"] for r in got] == [str(n) for n in range(1, 51)]
+    assert "50 rows read, 50 written" in result.stderr
+
+
+def test_xlsx_1904_date_system_and_date_only_cells(tmp_path: Path, jd_mapping: Path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    export = tmp_path / "chat_2024-11-05.xlsx"
+    # 1904 system: serial 0 is 1904-01-01; 2024-11-01 is 120 years (30 leap
+    # days: 1904..2020) + 305 days later = 43830 + 305 = 44135
+    jd_workbook(
+        export,
+        [[1, "s1", "c1", "w1", "customer", "text", 44135.4375, "a"],
+         [2, "s1", "c1", "w1", "customer", "text", dt.datetime(2024, 11, 6), "b"],
+         [3, "s1", "c1", "w1", "customer", "text", dt.datetime(2024, 11, 6), "c"],
+         [4, "s1", "c1", "w1", "customer", "text",
+          dt.datetime(2024, 11, 6, 9, 30), dt.datetime(2024, 11, 7)]],
+        epoch=CALENDAR_MAC_1904,
+    )  # fmt: skip
+    workbook = openpyxl.load_workbook(export)
+    sheet = workbook.active
+    sheet["G3"].number_format = "yyyy/m/d"  # a date without time
+    sheet["G4"].number_format = "yyyy/m/d h:mm"  # midnight, but a time
+    sheet["G5"].number_format = 'yyyy"年"m"月"d"日" h"时"mm"分"'
+    sheet["H5"].number_format = 'yyyy"年"m"月"d"日"'  # a date in a text column
+    workbook.save(export)
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "jd_chat_messages" / "2024-11-05_chat_2024-11-05.parquet")
+    assert [(r["msg_time"], r["content"]) for r in got] == [
+        ("2024-11-01 10:30:00", "a"),  # 44135 + 0.4375 day (10:30), 1904 system
+        ("2024-11-06", "b"),  # date only: written as the date, for staging
+        ("2024-11-06 00:00:00", "c"),
+        ("2024-11-06 09:30:00", "2024-11-07"),
+    ]
+    assert (
+        "msg_time: 1 value(s) not in format 'excel_serial' (first: row 3 "
+        "'2024-11-06')" in result.stderr
+    )
+
+
+def test_header_row_with_a_missing_header_is_refused_listing_that_row(
+    tmp_path: Path,
+):
+    mapping = tmp_path / "orders.yml"
+    mapping.write_text(ORDERS_MAPPING + "header_row: 2\n", encoding="utf-8")
+    export = tmp_path / "orders_2024-11-05.csv"
+    export.write_text(
+        "订单报表\n订单编号,买家会员名,订单创建时间,买家实际支付金额\n"
+        "1,a,2024/11/5 9:05,1\n",
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "mapped header(s) not found: paid_at (optional): 订单付款时间" in (
+        result.stderr
+    )
+    assert "Headers found: 订单编号, 买家会员名, 订单创建时间, 买家实际支付金额 " in (
+        result.stderr
+    )
+
+
+def test_missing_header_under_a_title_line_lists_the_header_row(
+    tmp_path: Path, orders_mapping: Path
+):
+    export = tmp_path / "orders_2024-11-05.csv"
+    export.write_text(
+        "订单报表 导出时间 2024-11-05\n"
+        "订单编号,买家会员名,订单创建时间,买家实际支付金额\n1,a,2024/11/5 9:05,1\n",
+        encoding="utf-8",
+    )
+    result = cli("--mapping", str(orders_mapping), "--raw-dir",
+                 str(tmp_path / "raw"), str(export))  # fmt: skip
+    assert result.returncode == 2
+    assert "Headers found: 订单编号, 买家会员名, 订单创建时间, 买家实际支付金额 " in (
+        result.stderr
+    )
+    assert "(row 2)" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_tab_separated_export_with_a_title_line(
+    tmp_path: Path, orders_mapping: Path, suffix: str
+):
+    export = tmp_path / f"orders_2024-11-05{suffix}"
+    export.write_text(
+        "订单报表,导出时间 2024-11-05\n"  # a comma in the title, no tab
+        + "订单编号\t买家会员名\t订单创建时间\t订单付款时间\t买家实际支付金额\n"
+        + "1001\t小明\t2024/11/5 9:05\t\t12,50\n"  # a comma in a value
+        + "1002\t小红\t2024/11/5 9:06\t\t8\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "tb_orders" / "2024-11-05_orders_2024-11-05.parquet")
+    assert [(r["order_id"], r["amount"]) for r in got] == [
+        ("1001", "12,50"), ("1002", "8"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("订单编号,金额\n1,2\n", "not an Excel workbook"),  # CSV named .xlsx
+        (
+            "<html><table><tr><td>订单编号</td></tr></table></html>",
+            "not an Excel workbook",
+        ),  # fmt: skip
+        ("", "is empty"),
+    ],
+)
+def test_a_file_that_is_not_an_xlsx_is_refused(
+    tmp_path: Path, orders_mapping: Path, content: str, expected: str
+):
+    export = tmp_path / "orders_2024-11-05.xlsx"
+    export.write_text(content, encoding="utf-8")
+    result = cli("--mapping", str(orders_mapping), "--raw-dir",
+                 str(tmp_path / "raw"), str(export))  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{export}: " in result.stderr and expected in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\n"])
+def test_an_empty_csv_is_said_to_be_empty(
+    tmp_path: Path, orders_mapping: Path, content: bytes
+):
+    export = tmp_path / "orders_2024-11-05.csv"
+    export.write_bytes(content)
+    result = cli("--mapping", str(orders_mapping), "--raw-dir",
+                 str(tmp_path / "raw"), str(export))  # fmt: skip
+    assert result.returncode == 2
+    assert f"{export}: " in result.stderr and "is empty" in result.stderr
+    assert "Headers found" not in result.stderr
+
+
+def test_values_already_in_contract_form_are_accepted_silently(
+    tmp_path: Path, orders_mapping: Path
+):
+    export = tmp_path / "orders_2024-11-05.csv"
+    export.write_text(
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        "1,a,2024-11-05 09:03:00,,1\n",
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    (row,) = rows(raw / "tb_orders" / "2024-11-05_orders_2024-11-05.parquet")
+    assert row["created_at"] == "2024-11-05 09:03:00"
+    assert "not in format" not in result.stderr
+    # Kuaishou: epoch ms under a text-time hint is the contract's form already
+    mapping = tmp_path / "ks.yml"
+    mapping.write_text(
+        "table: ks_sessions\ncolumns:\n"
+        "  session_id: 会话ID\n  shop_id: {value: s}\n  buyer_id: 买家ID\n"
+        "  started_at: {header: 开始时间, format: 'YYYY-MM-DD HH:MM:SS'}\n"
+        "  transferred_to_human_at: {value: ''}\n  assigned_at: {value: ''}\n"
+        "  assigned_agent_id: {value: ''}\n  closed_at: {value: ''}\n"
+        "  close_reason: {value: ''}\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "ks_2024-11-05.csv"
+    export.write_text(
+        "会话ID,买家ID,开始时间\nk1,b,1700000000000\nk2,b,2023/11/15\n",
+        encoding="utf-8",
+    )
+    result = cli("--mapping", str(mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "ks_sessions" / "2024-11-05_ks_2024-11-05.parquet")
+    assert [r["started_at"] for r in got] == ["1700000000000", "2023/11/15"]
+    # only the second row is reported
+    assert "started_at: 1 value(s) not in format" in result.stderr
+    assert "row 3 '2023/11/15'" in result.stderr
+
+
+def test_excel_text_guards_in_csv_are_unwrapped(tmp_path: Path, orders_mapping):
+    export = tmp_path / "orders_2024-11-05.csv"
+    export.write_text(
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        '="202411050001",="买家Z",2024/11/5 9:05,,1\n'
+        '"=""202411050002""","=""买""""家""",2024/11/5 9:05,,="2"\n'
+        "3,=SUM(1),2024/11/5 9:05,,1\n",
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "tb_orders" / "2024-11-05_orders_2024-11-05.parquet")
+    assert [(r["order_id"], r["buyer_nick"], r["amount"]) for r in got] == [
+        ("202411050001", "买家Z", "1"),
+        ("202411050002", '买"家', "2"),  # "" inside the guard is one quote
+        ("3", "=SUM(1)", "1"),  # not a text guard: unchanged
+    ]
+
+
+def test_xlsx_ids_too_long_for_a_number_are_reported(tmp_path: Path):
+    mapping = tmp_path / "orders.yml"
+    mapping.write_text(
+        ORDERS_MAPPING.replace("format: excel_serial", "format: 'YYYY/MM/DD HH:MM'"),
+        encoding="utf-8",
+    )
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["订单编号", "买家会员名", "订单创建时间", "订单付款时间",
+                  "买家实际支付金额"])  # fmt: skip
+    sheet.append([123456789012345.0, "a", "2024/11/5 9:05", None, 1])
+    sheet.append([1.234567890123e18, "b", "2024/11/5 9:05", None, 2])
+    sheet.append([-1.5e16, "c", "2024/11/5 9:05", None, 3])  # stored -1.5e+16
+    export = tmp_path / "orders_2024-11-05.xlsx"
+    workbook.save(export)
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "tb_orders" / "2024-11-05_orders_2024-11-05.parquet")
+    # doubles near 1.23e18 are 256 apart: 1234567890123000000 / 256 =
+    # 4822530820792968.75, nearest 4822530820792969 * 256 = ...064
+    assert [r["order_id"] for r in got] == [
+        "123456789012345",
+        "1234567890123000064",
+        "-15000000000000000",
+    ]
+    assert "order_id: 2 value(s) too long for a number" in result.stderr
+    assert "(first: row 3 '1234567890123000064')" in result.stderr
+    assert "export order_id (订单编号) as text" in result.stderr
+    assert "amount:" not in result.stderr

@@ -613,12 +613,16 @@ def test_publish_never_replaces_a_file_it_did_not_publish(tmp_path: Path) -> Non
 
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes\n", encoding="utf-8")
-    result = run_module("kefu_metrics.publish", [], {**env, "KEFU_SERVING_PATH": str(notes)})
+    result = run_module(
+        "kefu_metrics.publish", [], {**env, "KEFU_SERVING_PATH": str(notes)}
+    )
     assert result.returncode == 2 and str(notes) in result.stderr
     assert notes.read_text(encoding="utf-8") == "my notes\n"
 
     working = env["KEFU_DUCKDB_PATH"]
-    result = run_module("kefu_metrics.publish", [], {**env, "KEFU_SERVING_PATH": working})
+    result = run_module(
+        "kefu_metrics.publish", [], {**env, "KEFU_SERVING_PATH": working}
+    )
     assert result.returncode == 2 and "is the working database" in result.stderr
     assert fetch(Path(working), "select count(*) from marts.new_mart") == [(3,)]
 
