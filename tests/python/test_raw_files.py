@@ -210,6 +210,45 @@ def test_typed_columns_are_read_for_what_they_are(tmp_path: Path, raw: Path):
     ) == [("kept", True)]
 
 
+def test_numbers_in_text_columns_are_read_as_their_value(tmp_path: Path, raw: Path):
+    """docs/raw_contract.md: a text column stored as a decimal or
+    floating-point number is taken as its value. pandas writes an id column
+    with a blank in it as float64 (10021345.0): as text that is 10021345,
+    the shop of the same export written as text, not a shop '10021345.0'."""
+    text_rows = jd_rows(["m7", "m8"], shop_id=["10021345", "10021345"],
+                        session_id=["17", "17"])  # fmt: skip
+    pq.write_table(pa.table(text_rows), raw / "jd_chat_messages" / "2021-12-02.parquet")
+    typed = dict(text_rows)
+    typed["shop_id"] = pa.array([10021345.0, 10021345.0], pa.float64())
+    typed["session_id"] = pa.array(
+        [decimal.Decimal("17.00"), decimal.Decimal("17.00")], pa.decimal128(12, 2)
+    )
+    # the same two messages again, re-sent by a tool that typed the ids
+    pq.write_table(pa.table(typed), raw / "jd_chat_messages" / "2021-12-03.parquet")
+    # a fractional value stays as it is
+    pq.write_table(
+        pa.table(jd_rows(["m9"], content=pa.array([1.5], pa.float64()))),
+        raw / "jd_chat_messages" / "2021-12-04.parquet",
+    )
+    database = tmp_path / "kefu.duckdb"
+    result = build(raw, tmp_path, "--select", "base_jd__chat_messages")
+    assert result.returncode == 0, result.stdout[-4000:]
+    rows = query(
+        database,
+        "select msg_id, shop_id, session_id, row_status, content "
+        "from staging.base_jd__chat_messages where msg_id in ('m7', 'm8', 'm9') "
+        "order by msg_id, row_status",
+    )
+    # identical copies: one kept, one collapsed per message
+    assert rows == [
+        ("m7", "10021345", "17", "collapsed_duplicate", "hi"),
+        ("m7", "10021345", "17", "kept", "hi"),
+        ("m8", "10021345", "17", "collapsed_duplicate", "hi"),
+        ("m8", "10021345", "17", "kept", "hi"),
+        ("m9", "shop", "s2", "kept", "1.5"),
+    ]
+
+
 def test_a_type_a_column_cannot_take_is_refused_naming_file_and_column(
     tmp_path: Path, raw: Path
 ):

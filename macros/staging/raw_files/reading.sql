@@ -167,13 +167,20 @@
             {{ return('cast(' ~ column ~ ' as varchar)') }}
         {%- endif -%}
     {%- elif type.startswith('DECIMAL') -%}
-        {%- if kind in ['text', 'amount', 'enum']
+        {%- if kind in ['text', 'enum'] -%}
+            {#- the value: a whole number without the scale's zeros (an id
+                stored as DECIMAL(12,2) is `10021345`, not `10021345.00`) -#}
+            {{ return(kefu_metrics.whole_number_as_integer_text(column)) }}
+        {%- elif kind == 'amount'
             or (kind in ['epoch_ms', 'flag'] and type.endswith(',0)')) -%}
             {{ return('cast(' ~ column ~ ' as varchar)') }}
         {%- endif -%}
     {%- elif type in ['DOUBLE', 'FLOAT'] -%}
         {%- if kind in ['text', 'amount', 'enum'] -%}
-            {{ return('cast(' ~ column ~ ' as varchar)') }}
+            {#- the value: DuckDB writes a whole double as `10021345.0` (and a
+                large one as `1e+20`), which as an id would be another shop,
+                session or message -#}
+            {{ return(kefu_metrics.whole_number_as_integer_text(column)) }}
         {%- endif -%}
     {%- elif type == 'BOOLEAN' -%}
         {%- if kind == 'flag' -%}
@@ -264,3 +271,16 @@
     {%- endfor -%}
     {{ return(missing) }}
 {% endmacro %}
+
+
+{#- A DECIMAL or floating-point value as text: a whole number as its
+    integer digits, anything else as DuckDB writes it. -#}
+{% macro whole_number_as_integer_text(column) -%}
+    case
+        when isfinite(cast({{ column }} as double))
+            and {{ column }} = trunc({{ column }})
+            and abs(cast({{ column }} as double)) < 1e38
+            then cast(cast({{ column }} as hugeint) as varchar)
+        else cast({{ column }} as varchar)
+    end
+{%- endmacro %}
