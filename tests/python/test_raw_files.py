@@ -426,12 +426,13 @@ def test_a_file_with_many_rejected_rows_warns_or_fails(tmp_path: Path, raw: Path
         f"raw file {folder}/2021-12-02.parquet (jd_chat_messages): 1 of 10 rows "
         "rejected (10.0%): unknown_value 1 (msg_type); above kefu_reject_share_warn"
     ) in result.stdout
-    # a day whose every row is rejected fails the build
+    # a day whose every row is rejected fails the build, naming the file
+    # even under --quiet (the README's cron line)
     pq.write_table(
         pa.table(jd_rows(["x1", "x2", "x3"], msg_time=["2021/12/03 10:00"] * 3)),
         folder / "2021-12-03.parquet",
     )
-    result = build(raw, tmp_path, *JD_STAGING)
+    result = build(raw, tmp_path, "--quiet", *JD_STAGING)
     assert result.returncode != 0
     assert (
         f"ERROR raw file {folder}/2021-12-03.parquet (jd_chat_messages): 3 of 3 "

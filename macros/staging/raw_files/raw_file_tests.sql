@@ -152,9 +152,11 @@
                 ~ row[3] ~ " of " ~ row[2] ~ " rows rejected ("
                 ~ (row[4] * 100) | round(1) ~ "%): " ~ reasons -%}
             {%- if row[4] > error_share -%}
-                {{ log("[kefu] ERROR " ~ line ~ "; above kefu_reject_share_error "
+                {#- print(), not log(): shown under --quiet too, which the
+                    README's cron line uses -#}
+                {{ print("[kefu] ERROR " ~ line ~ "; above kefu_reject_share_error "
                     ~ error_share ~ ". See marts.kefu_rejected_rows for the"
-                    ~ " rows; fix or re-export the file.", info=true) }}
+                    ~ " rows; fix or re-export the file.") }}
             {%- else -%}
                 {%- do exceptions.warn("[kefu] " ~ line
                     ~ "; above kefu_reject_share_warn " ~ warn_share
