@@ -366,6 +366,26 @@ def test_a_rewritten_or_removed_file_stops_the_incremental_run(
     assert f"{file} was loaded and is gone" in result.stdout
 
 
+def test_the_raw_folder_spelled_another_way_is_said_so(tmp_path: Path, raw: Path):
+    """The same files reached through another spelling of KEFU_RAW_DIR (a
+    relative path after an absolute one, a link, another mount) look gone
+    to the file log: say that, not "loaded and is gone" for every file."""
+    assert build(raw, tmp_path).returncode == 0
+    link = tmp_path / "raw_link"
+    link.symlink_to(raw, target_is_directory=True)
+    result = build(link, tmp_path)
+    assert result.returncode != 0
+    loaded = raw / "jd_chat_messages" / "base.parquet"
+    now = link / "jd_chat_messages" / "base.parquet"
+    assert (
+        "the files it loaded are found under another path: "
+        f"loaded as {loaded}, now {now}" in result.stdout
+    )
+    assert "KEFU_RAW_DIR is spelled differently" in result.stdout
+    assert "was loaded and is gone" not in result.stdout
+    assert build(raw, tmp_path).returncode == 0  # the old spelling goes on
+
+
 def test_every_raw_row_is_keyed_by_its_file_and_row_number(tmp_path: Path, raw: Path):
     """The row key of a raw row (DECISIONLOG "Row key of a raw row"): its
     file and its number in that file from 1, across Parquet row groups, for

@@ -196,8 +196,11 @@
     its stored rows are stale. `parquet`: every Parquet file on disk. -#}
 {% macro raw_files_not_loaded(table_name, parquet, readable) -%}
     {%- set on_disk = {} -%}
+    {%- set on_disk_by_name = {} -%}
     {%- for file in parquet -%}
         {%- do on_disk.update({file.path: file}) -%}
+        {%- do on_disk_by_name.update(
+            {file.path.split('/')[-2:] | join('/'): file.path}) -%}
     {%- endfor -%}
     {%- set loaded = run_query(
         "select distinct source_file from " ~ this) -%}
@@ -211,9 +214,15 @@
         {%- endfor -%}
     {%- endif -%}
     {%- set problems = [] -%}
+    {%- set moved = [] -%}
     {%- for path in loaded_files | sort -%}
         {%- if path not in on_disk -%}
             {%- do problems.append(path ~ ' was loaded and is gone') -%}
+            {%- set same_name = on_disk_by_name.get(
+                path.split('/')[-2:] | join('/')) -%}
+            {%- if same_name -%}
+                {%- do moved.append((path, same_name)) -%}
+            {%- endif -%}
         {%- elif path in recorded and (
             recorded[path][1] != on_disk[path].size
             or recorded[path][2] != on_disk[path].modified) -%}
@@ -223,6 +232,19 @@
                 ~ ' changed)') -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if problems and moved | length == problems | length -%}
+        {#- every "gone" file is there under the same table folder and name:
+            the raw folder is spelled (or mounted) differently -#}
+        {{ exceptions.raise_compiler_error(
+            "Raw table '" ~ table_name ~ "': the files it loaded are found"
+            ~ " under another path: loaded as " ~ moved[0][0] ~ ", now "
+            ~ moved[0][1] ~ (" (and " ~ (moved | length - 1) ~ " more)"
+                if moved | length > 1 else "")
+            ~ ". KEFU_RAW_DIR is spelled differently from the run that"
+            ~ " loaded them (a relative and an absolute path, or another"
+            ~ " mount): run with the same KEFU_RAW_DIR as before, or, to"
+            ~ " keep the new path, run dbt build --full-refresh once.") }}
+    {%- endif -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error(
             "Raw table '" ~ table_name ~ "': " ~ problems[:10] | join('; ')
