@@ -4,9 +4,15 @@
 
 scripts/refresh.sh (the daily job) and scripts/demo.sh call it. Steps:
 
+0. one refresh at a time per working database: a refresh takes the lock
+   file `<working database>.refresh-lock` (fcntl.flock, released when the
+   process ends); a second refresh started meanwhile says which process
+   holds it and exits 3 before dbt starts;
 1. the working database (KEFU_DUCKDB_PATH) must not be open in another
    program: dbt needs it alone. If it is, say so in one line (which process,
-   what to do) instead of dbt's repeated lock traceback, and exit 3;
+   what to do) instead of dbt's repeated lock traceback, and exit 3 (also
+   when dbt itself stops on the lock because a program opened the database
+   after this check);
 2. `dbt build` with the given arguments (output passes through);
 3. only when dbt exits 0: publish the marts to the serving copy
    (kefu_metrics.publish). A failed build leaves the serving copy as it was
@@ -15,11 +21,13 @@ scripts/refresh.sh (the daily job) and scripts/demo.sh call it. Steps:
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
 from collections import deque
 from pathlib import Path
+from typing import IO
 
 from kefu_metrics.dbt_project import BIN
 from kefu_metrics.publish import (
@@ -46,12 +54,42 @@ def target_path(dbt_args: list[str]) -> Path | None:
     return None
 
 
+def lock_path(working: Path) -> Path:
+    return working.with_name(working.name + ".refresh-lock")
+
+
+def take_refresh_lock(working: Path) -> IO[str]:
+    """The lock of one refresh per working database; held until the file
+    is closed (at the latest when the process ends). Raises PublishError
+    naming the process of the refresh that holds it."""
+    path = lock_path(working)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise PublishError(
+            f"another refresh of {working} is running (process {holder}, lock "
+            f"{path}): this one stops without building; run it again when "
+            "that one has finished"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
 def main(argv: list[str] | None = None) -> int:
     dbt_args = list(sys.argv[1:] if argv is None else argv)
     duckdb_target = os.environ.get("KEFU_TARGET", "duckdb") == "duckdb"
     try:
         settings = settings_from_env(target=target_path(dbt_args))
         if duckdb_target:
+            lock = take_refresh_lock(settings.working)  # noqa: F841 (held)
             check_working_unlocked(settings.working, settings.serving)
     except PublishError as error:
         print(f"[refresh] {error}", file=sys.stderr, flush=True)
@@ -85,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-        return returncode
+        return LOCKED_EXIT if message else returncode
     if not duckdb_target:
         print(
             "[refresh] KEFU_TARGET is not duckdb: no serving copy published (it "

@@ -4,7 +4,8 @@
 # serving copy BI tools read (KEFU_SERVING_PATH, default
 # data/kefu_metrics_serving.duckdb). Extra arguments go to dbt build
 # (e.g. --full-refresh, --quiet). Exit 0 = built and published; 3 = the
-# working database is open in another program (one line says which).
+# working database is open in another program, or another refresh of it is
+# running (one line says which).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -472,6 +472,36 @@ def test_locked_working_database_is_said_in_one_line(served) -> None:
     assert (serving.stat().st_ino, serving.stat().st_mtime_ns) == before
 
 
+def test_a_second_refresh_meanwhile_stops_in_one_line(served) -> None:
+    """Two refreshes of one working database at once (a cron job and a
+    manual run): the second used to reach dbt, print its lock traceback and
+    exit 2 (\"publish failed\"). It now stops before dbt, exit 3."""
+    import fcntl
+
+    serving = served["serving"]
+    before = (serving.stat().st_ino, serving.stat().st_mtime_ns)
+    lock = Path(str(served["working"]) + ".refresh-lock")
+    with lock.open("a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a refresh running (this process)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        result = subprocess.run(
+            ["bash", "scripts/refresh.sh", *MODELS_ONLY],
+            cwd=REPO_ROOT,
+            env=served["env"],
+            capture_output=True,
+            text=True,
+        )
+    assert result.returncode == 3
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"another refresh of {served['working']} is running" in lines[0]
+    assert f"(process {os.getpid()}," in lines[0]
+    assert (serving.stat().st_ino, serving.stat().st_mtime_ns) == before
+
+
 def test_failed_build_publishes_nothing(served, tmp_path: Path) -> None:
     serving = served["serving"]
     before = (serving.stat().st_ino, serving.stat().st_mtime_ns)
