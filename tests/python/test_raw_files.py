@@ -386,6 +386,40 @@ def test_the_raw_folder_spelled_another_way_is_said_so(tmp_path: Path, raw: Path
     assert build(raw, tmp_path).returncode == 0  # the old spelling goes on
 
 
+def test_a_timestamp_long_after_its_export_date_warns(tmp_path: Path, raw: Path):
+    """SPEC 7 accepts any time in [2000, 2100): a year typed wrong (2099 for
+    2021) stays staged, but stretches every date-keyed mart to 2099. A
+    warning names the file, the column and the value; 31 days after the
+    file's export date is still quiet."""
+    folder = raw / "jd_chat_messages"
+    pq.write_table(
+        pa.table(
+            jd_rows(
+                ["y1", "y2"], msg_time=["2099-12-02 10:00:00", "2022-01-02 09:00:00"]
+            )
+        ),
+        folder / "2021-12-02.parquet",
+    )
+    result = build(
+        raw, tmp_path, "--select", "path:models/staging/jd",
+        "path:tests/dbt/jd/assert_jd_timestamps_not_after_export_date.sql",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert (
+        f"[kefu] raw file {folder}/2021-12-02.parquet (jd_chat_messages): 1 value(s)"
+        " of msg_at lie more than 31 days after the file's export date 2021-12-02"
+        " (latest 2099-12-02 10:00:00)"
+    ) in result.stdout
+    # 2022-01-02 is 31 days after 2021-12-02: not named
+    assert "2022-01-02" not in result.stdout
+    database = tmp_path / "kefu.duckdb"
+    assert query(
+        database,
+        "select msg_id, row_status from staging.base_jd__chat_messages "
+        "where msg_id in ('y1', 'y2') order by 1",
+    ) == [("y1", "kept"), ("y2", "kept")]
+
+
 def test_every_raw_row_is_keyed_by_its_file_and_row_number(tmp_path: Path, raw: Path):
     """The row key of a raw row (DECISIONLOG "Row key of a raw row"): its
     file and its number in that file from 1, across Parquet row groups, for

@@ -168,3 +168,78 @@
     from ({{ shares }}) as shares
     where rejected_share > {{ error_share }}
 {%- endmacro %}
+
+
+{#- Timestamps more than 31 days after the export date their file's name
+    starts with: a year typed wrong (2099 for 2021) or a file named with
+    a wrong date. (An export holds nothing after the day it was taken; the
+    31 days leave room for exports named by the first day they cover, and
+    for the demo data, whose after-sale chats run past their file's day.) SPEC 7 accepts any time in [2000, 2100), so the rows
+    stay staged and counted; but one such row stretches the date-keyed
+    marts to its day (jd_fengxiangbiao_30d has a row for every day up to
+    it) and hides stale exports on the dashboard. A warning names the file,
+    the column, the latest value and the export date. Files whose name
+    does not start with a YYYY-MM-DD date are not checked.
+    entities: list of (source_name, entity, [typed timestamp columns]). -#}
+{% macro timestamps_after_export_date_test(entities) -%}
+    {%- set late -%}
+        with stamped as (
+            {%- for source_name, entity, columns in entities %}
+            {%- for column in columns %}
+            select
+                '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
+                    as source_table,
+                source_file,
+                '{{ column }}' as column_name,
+                {{ column }} as stamped_at
+            from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
+            where {{ column }} is not null
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+        ),
+
+        dated as (
+            select
+                *,
+                {{ kefu_metrics.try_cast(
+                    "regexp_extract(source_file, "
+                    ~ "'/([0-9]{4}-[0-9]{2}-[0-9]{2})[^/]*$', 1)",
+                    'date') }} as export_date
+            from stamped
+        )
+
+        select
+            source_table,
+            source_file,
+            column_name,
+            min(export_date) as export_date,
+            max(stamped_at) as latest_at,
+            count(*) as late_rows
+        from dated
+        where
+            export_date is not null
+            and cast(stamped_at as date)
+            > {{ dbt.dateadd('day', 31, 'export_date') }}
+        group by source_table, source_file, column_name
+    {%- endset -%}
+    {%- if execute -%}
+        {%- set rows = run_query(late ~ " order by 2, 3 limit 10").rows -%}
+        {%- for row in rows -%}
+            {%- do exceptions.warn("[kefu] raw file " ~ row[1] ~ " (" ~ row[0]
+                ~ "): " ~ row[5] ~ " value(s) of " ~ row[2]
+                ~ " lie more than 31 days after the file's export date "
+                ~ row[3]
+                ~ " (latest " ~ row[4] ~ "): a year typed wrong, or a file"
+                ~ " named with the wrong date? The rows are staged and"
+                ~ " counted as they are, and the date-keyed marts reach to"
+                ~ " that day.") -%}
+        {%- endfor -%}
+    {%- endif -%}
+    select * from ({{ late }}) as late
+{%- endmacro %}
