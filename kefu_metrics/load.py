@@ -567,6 +567,9 @@ class FileResult:
     rows_written: int = 0
     blank_rows: int = 0
     reports: dict[str, ColumnReport] = field(default_factory=dict)
+    # the target existed with exactly these rows (the same export imported
+    # again, e.g. a batch re-run after one file was fixed): nothing written
+    already_imported: bool = False
 
 
 def export_date(path: Path, given: str | None) -> str:
@@ -785,13 +788,9 @@ def load_file(
     table = mapping.table
     day = export_date(path, date)
     target = target_path(raw_dir, table.name, path, day, name)
-    if target.exists():
-        raise LoadError(
-            f"{target} already exists: not overwritten. A corrected re-export is a "
-            "new export: give it a name that sorts later (--name, or a later "
-            "--export-date); file-name order decides which export is newer"
-        )
-    check_export_order(path, target, day, older_export)
+    existing = target.exists()
+    if not existing:
+        check_export_order(path, target, day, older_export)
     if path.stat().st_size == 0:
         raise LoadError(
             f"{path}: refused: the file is empty (0 bytes); export it again"
@@ -870,7 +869,17 @@ def load_file(
                     writer.write_table(pa.table(batch, schema=schema))
                     batch = {c.name: [] for c in mapping.columns}
             writer.write_table(pa.table(batch, schema=schema))
-        os.link(temporary, target)  # fails rather than replace a file
+        if existing:
+            if not same_rows(temporary, target):
+                raise LoadError(
+                    f"{target} already exists with other rows: not overwritten. A "
+                    "corrected re-export is a new export: give it a name that "
+                    "sorts later (--name, or a later --export-date); file-name "
+                    "order decides which export is newer"
+                )
+            result.already_imported = True
+        else:
+            os.link(temporary, target)  # fails rather than replace a file
     except FileExistsError as error:
         raise LoadError(f"{target} appeared meanwhile: not overwritten") from error
     finally:
@@ -880,7 +889,20 @@ def load_file(
     return result
 
 
+def same_rows(written: Path, existing: Path) -> bool:
+    """Whether two Parquet files hold the same columns and rows (in order)."""
+    try:
+        return pq.read_table(written).equals(pq.read_table(existing))
+    except (OSError, pa.ArrowException):
+        return False
+
+
 def describe(result: FileResult, mapping: Mapping) -> list[str]:
+    if result.already_imported:
+        return [
+            f"[load] {result.source}: already imported as {result.target} "
+            f"(the same {result.rows_written:,} rows): nothing written"
+        ]
     lines = [
         f"[load] {result.source} ({result.encoding}): {result.rows_read:,} rows read, "
         f"{result.rows_written:,} written"

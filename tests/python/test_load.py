@@ -186,9 +186,26 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path, orders_mapping: P
     assert cli(*args, "--export-date", "2024-11-05", str(export)).returncode == 0
     target = raw / "tb_orders" / "2024-11-05_orders.parquet"
     before = target.read_bytes()
+    stat = target.stat()
+    # the same export again (a batch run again after one file of it was
+    # fixed): nothing written, and not an error
     again = cli(*args, "--export-date", "2024-11-05", str(export))
-    assert again.returncode == 2
-    assert "already exists: not overwritten" in again.stderr
+    assert again.returncode == 0, again.stderr
+    assert f"already imported as {target}" in again.stderr
+    assert target.read_bytes() == before
+    assert (target.stat().st_mtime_ns, target.stat().st_ino) == (
+        stat.st_mtime_ns,
+        stat.st_ino,
+    )
+    # other rows under the same name: refused, the file stays
+    changed = tmp_path / "changed.csv"
+    assert ",12.50\n" in ORDERS_CSV
+    changed.write_bytes(ORDERS_CSV.replace(",12.50\n", ",13.50\n").encode("gbk"))
+    refused = cli(
+        *args, "--export-date", "2024-11-05", "--name", "orders", str(changed)
+    )
+    assert refused.returncode == 2
+    assert "already exists with other rows: not overwritten" in refused.stderr
     assert target.read_bytes() == before
     # no date anywhere: refused rather than guessed
     nodate = cli(*args, str(export))
