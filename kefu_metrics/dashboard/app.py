@@ -71,6 +71,11 @@ CHART_MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 TICK_EVERY_PERIOD_UP_TO = 16
 
 
+def number_text(value: float) -> str:
+    """A number in a flagged table: whole numbers without decimals."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def show_table(
     frame: pd.DataFrame,
     lang: str,
@@ -118,8 +123,9 @@ def show_table(
             elif column in second_columns:
                 formats[label] = "{:.1f}"
             elif pd.api.types.is_float_dtype(frame[column]):
-                whole = bool((frame[column].dropna() % 1 == 0).all())
-                formats[label] = "{:,.0f}" if whole else "{:,.2f}"
+                # each value on its own: a count in a column that also
+                # holds seconds or amounts shows no decimals
+                formats[label] = number_text
         shown = (
             shown.reset_index(drop=True)
             .style.apply(
