@@ -41,7 +41,9 @@ KIND_FORMATS = {
     "flag": "`0` or `1`",
 }
 KIND_PARQUET = {
-    "text": "text; integer, decimal or floating-point values are taken as their value",
+    "text": "text; integer, decimal or floating-point values are taken as their "
+    "value (a whole number as its digits: a float `10021345.0` or a DECIMAL "
+    "`10021345.00` is `10021345`)",
     "timestamp": "text; or a Parquet TIMESTAMP (naive: taken as local time) "
     "or TIMESTAMP WITH TIME ZONE (converted to China time)",
     "epoch_ms": "text or integer; or a Parquet TIMESTAMP (naive: local time) "
@@ -221,7 +223,10 @@ def render_page(contract: dict[str, RawTable] | None = None) -> str:
         "",
         "Timestamps of every kind must lie in `[2000-01-01, 2100-01-01)` local",
         "time, and text timestamps must be real calendar times: `T`",
-        "separators, slashes, offsets and date-only values are rejected.",
+        "separators, slashes, offsets and date-only values are rejected. A",
+        "timestamp more than 31 days after the export date its file's name starts",
+        "with is kept, with a warning naming the file and column (a year typed",
+        "wrong; `assert_<platform>_timestamps_not_after_export_date`).",
         "",
     ]
     current = None
