@@ -401,14 +401,14 @@ def test_a_timestamp_long_after_its_export_date_warns(tmp_path: Path, raw: Path)
         folder / "2021-12-02.parquet",
     )
     result = build(
-        raw, tmp_path, "--select", "path:models/staging/jd",
+        raw, tmp_path, "--quiet", "--select", "path:models/staging/jd",
         "path:tests/dbt/jd/assert_jd_timestamps_not_after_export_date.sql",
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
     assert (
-        f"[kefu] raw file {folder}/2021-12-02.parquet (jd_chat_messages): 1 value(s)"
-        " of msg_at lie more than 31 days after the file's export date 2021-12-02"
-        " (latest 2099-12-02 10:00:00)"
+        f"[kefu] WARNING raw file {folder}/2021-12-02.parquet (jd_chat_messages): "
+        "1 value(s) of msg_time lie more than 31 days after the file's export "
+        "date 2021-12-02 (latest 2099-12-02 10:00:00)"
     ) in result.stdout
     # 2022-01-02 is 31 days after 2021-12-02: not named
     assert "2022-01-02" not in result.stdout
@@ -474,10 +474,11 @@ def test_a_file_with_many_rejected_rows_warns_or_fails(tmp_path: Path, raw: Path
         pa.table(jd_rows(ids, msg_type=["text"] * 9 + ["bogus"])),
         folder / "2021-12-02.parquet",
     )
-    result = build(raw, tmp_path, *JD_STAGING)
+    result = build(raw, tmp_path, "--quiet", *JD_STAGING)
     assert result.returncode == 0, result.stdout[-4000:]
     assert (
-        f"raw file {folder}/2021-12-02.parquet (jd_chat_messages): 1 of 10 rows "
+        f"[kefu] WARNING raw file {folder}/2021-12-02.parquet (jd_chat_messages): "
+        "1 of 10 rows "
         "rejected (10.0%): unknown_value 1 (msg_type); above kefu_reject_share_warn"
     ) in result.stdout
     # a day whose every row is rejected fails the build, naming the file

@@ -158,9 +158,11 @@
                     ~ error_share ~ ". See marts.kefu_rejected_rows for the"
                     ~ " rows; fix or re-export the file.") }}
             {%- else -%}
-                {%- do exceptions.warn("[kefu] " ~ line
+                {#- print(): shown under --quiet too (dbt's own warnings
+                    are not) -#}
+                {{ print("[kefu] WARNING " ~ line
                     ~ "; above kefu_reject_share_warn " ~ warn_share
-                    ~ " (marts.kefu_rejected_rows has the rows)") -%}
+                    ~ " (marts.kefu_rejected_rows has the rows)") }}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
@@ -180,17 +182,17 @@
     it) and hides stale exports on the dashboard. A warning names the file,
     the column, the latest value and the export date. Files whose name
     does not start with a YYYY-MM-DD date are not checked.
-    entities: list of (source_name, entity, [typed timestamp columns]). -#}
+    entities: list of (source_name, entity, [(typed column, raw column)]). -#}
 {% macro timestamps_after_export_date_test(entities) -%}
     {%- set late -%}
         with stamped as (
             {%- for source_name, entity, columns in entities %}
-            {%- for column in columns %}
+            {%- for column, raw_column in columns %}
             select
                 '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
                     as source_table,
                 source_file,
-                '{{ column }}' as column_name,
+                '{{ raw_column }}' as column_name,
                 {{ column }} as stamped_at
             from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
             where {{ column }} is not null
@@ -231,14 +233,16 @@
     {%- if execute -%}
         {%- set rows = run_query(late ~ " order by 2, 3 limit 10").rows -%}
         {%- for row in rows -%}
-            {%- do exceptions.warn("[kefu] raw file " ~ row[1] ~ " (" ~ row[0]
+            {#- print(): shown under --quiet too (the README's cron line) -#}
+            {{ print("[kefu] WARNING raw file " ~ row[1] ~ " (" ~ row[0]
                 ~ "): " ~ row[5] ~ " value(s) of " ~ row[2]
                 ~ " lie more than 31 days after the file's export date "
                 ~ row[3]
                 ~ " (latest " ~ row[4] ~ "): a year typed wrong, or a file"
-                ~ " named with the wrong date? The rows are staged and"
-                ~ " counted as they are, and the date-keyed marts reach to"
-                ~ " that day.") -%}
+                ~ " named with the wrong date? SPEC 7 keeps such rows, and"
+                ~ " the date-keyed marts reach to that day. To correct it,"
+                ~ " replace the file with the fixed export (move this one"
+                ~ " out) and run dbt build --full-refresh.") }}
         {%- endfor -%}
     {%- endif -%}
     select * from ({{ late }}) as late

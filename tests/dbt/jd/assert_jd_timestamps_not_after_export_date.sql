@@ -3,7 +3,7 @@
     raw_file_tests.sql, timestamps_after_export_date_test). -#}
 {{ config(severity='warn') }}
 {{ kefu_metrics.timestamps_after_export_date_test([
-    ('jd', 'chat_messages', ['msg_at']),
-    ('jd', 'harassment_reports', ['reported_at']),
-    ('jd', 'waiter_status_log', ['changed_at']),
+    ('jd', 'chat_messages', [('msg_at', 'msg_time')]),
+    ('jd', 'harassment_reports', [('reported_at', 'reported_at')]),
+    ('jd', 'waiter_status_log', [('changed_at', 'changed_at')]),
 ]) }}
