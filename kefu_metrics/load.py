@@ -750,6 +750,23 @@ def _swallowed_line(cell: str, delimiter: str, columns: int) -> int | None:
 def _check_quotes(
     path: Path, source: CsvRows, cells: list[Any], headers: list[str], line: int
 ) -> None:
+    missing = len(headers) - len(cells)
+    if missing > 0:
+        # a short row whose value holds the missing values' delimiters: a
+        # quote opened and never closed (the last row of a file: nothing
+        # after it to swallow but the rest of its own line)
+        for position, cell in enumerate(cells):
+            if isinstance(cell, str) and cell.count(source.delimiter) >= missing:
+                header = headers[position] if position < len(headers) else ""
+                raise LoadError(
+                    f"{path}: row {line}, column {header or f'#{position + 1}'}: "
+                    'the value opens a quote (") that is never closed, so the '
+                    f"rest of the row was read into it ({cell[:80]!r}) and "
+                    f"{missing} column(s) came out empty; refused. Fix the "
+                    "export: close the quote at the end of the value (a quote "
+                    'inside a quoted value is written twice, ""), or remove the '
+                    "opening quote; then import it again."
+                )
     for position, cell in enumerate(cells):
         if not isinstance(cell, str) or ("\n" not in cell and "\r" not in cell):
             continue

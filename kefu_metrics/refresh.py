@@ -55,7 +55,9 @@ def target_path(dbt_args: list[str]) -> Path | None:
 
 
 def lock_path(working: Path) -> Path:
-    return working.with_name(working.name + ".refresh-lock")
+    """Beside the database file itself (a link to it gets the same lock)."""
+    real = working.resolve()
+    return real.with_name(real.name + ".refresh-lock")
 
 
 def take_refresh_lock(working: Path) -> IO[str]:

@@ -801,7 +801,7 @@ def main() -> None:
         marts = open_marts(
             str(source.path),
             source.path.stat().st_mtime,
-            hide_private=source.kind == "working",
+            hide_private=source.kind != "serving",
         )
     except DashboardDataError as error:
         st.error(str(error))

@@ -44,7 +44,34 @@ def _resolve(path: str) -> Path:
 @dataclass(frozen=True)
 class Source:
     path: Path
-    kind: str  # "serving" or "working"
+    # "serving" (a copy kefu_metrics.publish made), "unpublished" (a file at
+    # KEFU_SERVING_PATH that the publish did not make: maybe the working
+    # database itself) or "working"; only "serving" shows buyer ids
+    kind: str
+
+
+PUBLISH_INFO = "kefu_publish_info"  # kefu_metrics.publish.INFO_TABLE
+
+
+def is_published(path: Path) -> bool:
+    """Whether the file holds main.kefu_publish_info (a published copy).
+    A file that cannot be opened counts as one: opening it for the pages
+    then says why."""
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return True
+    try:
+        return bool(
+            connection.execute(
+                "select count(*) from information_schema.tables "
+                "where table_catalog = current_database() "
+                "and table_schema = 'main' and table_name = ?",
+                [PUBLISH_INFO],
+            ).fetchone()[0]
+        )
+    finally:
+        connection.close()
 
 
 def locate_database(environ: dict[str, str] | None = None) -> Source:
@@ -52,7 +79,7 @@ def locate_database(environ: dict[str, str] | None = None) -> Source:
     env = os.environ if environ is None else environ
     serving = _resolve(env.get("KEFU_SERVING_PATH") or DEFAULT_SERVING)
     if serving.exists():
-        return Source(serving, "serving")
+        return Source(serving, "serving" if is_published(serving) else "unpublished")
     working = _resolve(env.get("KEFU_DUCKDB_PATH") or DEFAULT_WORKING)
     if working.exists():
         return Source(working, "working")

@@ -40,8 +40,10 @@ TEXT: dict[str, dict[str, str]] = {
         "grain_month": "月",
         "source_serving": "数据来源: 只读发布库",
         "source_working": "数据来源: 工作库(只读; 发布库尚不存在)",
+        "source_unpublished": "数据来源: 非发布程序生成的文件(只读)",
         "private_hidden": (
-            "发布库尚不存在, 看板读取的是工作库: 买家ID、原始值和聊天内容不显示。"
+            "看板读取的不是发布库(发布库尚不存在, 或 KEFU_SERVING_PATH 指向的"
+            "文件不是发布程序生成的): 买家ID、原始值和聊天内容不显示。"
             "发布后(bash scripts/refresh.sh 或 .venv/bin/python -m "
             "kefu_metrics.publish)可看到假名化的买家ID。"
         ),
@@ -125,9 +127,11 @@ TEXT: dict[str, dict[str, str]] = {
         "grain_month": "month",
         "source_serving": "Source: read-only serving copy",
         "source_working": ("Source: working database (read-only; no serving copy yet)"),
+        "source_unpublished": ("Source: a file the publish did not make (read-only)"),
         "private_hidden": (
-            "No serving copy yet: the dashboard reads the working database and "
-            "leaves out buyer ids, raw values and chat text. Publish it (bash "
+            "Not a serving copy (none published yet, or KEFU_SERVING_PATH names "
+            "a file the publish did not make): the dashboard leaves out buyer "
+            "ids, raw values and chat text. Publish it (bash "
             "scripts/refresh.sh or .venv/bin/python -m kefu_metrics.publish) "
             "to see buyers as pseudonyms."
         ),

@@ -288,6 +288,8 @@ def test_serving_copy_in_main_schema_is_read_first(
             connection.execute(
                 f"create table main.{name} as select * from {catalog}.marts.{name}"
             )
+        # what marks a copy kefu_metrics.publish made
+        connection.execute("create table main.kefu_publish_info as select 1 as run")
     monkeypatch.setenv("KEFU_SERVING_PATH", str(serving))
     monkeypatch.setenv("KEFU_DUCKDB_PATH", str(tmp_path / "absent.duckdb"))
     replied, consulting = one(
@@ -304,6 +306,18 @@ def test_serving_copy_in_main_schema_is_read_first(
     assert "买家" in table_with(at, "落实付款客服").columns
     at = app("quality")
     assert len(table_with(at, "原始值")) > 0
+
+
+def test_a_serving_path_the_publish_did_not_make_hides_buyers(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KEFU_SERVING_PATH pointing at the working database (or any file
+    without main.kefu_publish_info) is read like the working database."""
+    monkeypatch.setenv("KEFU_SERVING_PATH", str(database))
+    at = app("taobao")
+    assert any("非发布程序生成的文件" in c.value for c in at.sidebar.caption)
+    assert any("买家ID、原始值和聊天内容不显示" in w.value for w in at.warning)
+    assert "买家" not in table_with(at, "落实付款客服").columns
 
 
 def test_snapshot_is_self_contained_and_shows_the_range_value(

@@ -416,6 +416,15 @@ def test_an_unclosed_quote_swallowing_rows_is_refused(tmp_path: Path, jd_mapping
     export.write_text("".join(lines), encoding="utf-8")
     result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
     assert result.returncode == 2 and "row 5, column 消息内容" in result.stderr
+    # in the last row, with nothing after it but the rest of its own line:
+    # the quote opening the customer's account takes the other five values
+    lines = [",".join(JD_HEADERS) + "\n", chat_line(1, "你好")]
+    lines.append('2,s1,"c1,w1,customer,text,45601.5,在吗\n')
+    export.write_text("".join(lines), encoding="utf-8")
+    result = cli("--mapping", str(jd_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 2, result.stderr
+    assert "row 3, column 顾客账号" in result.stderr and "never closed" in result.stderr
+    assert folder_names(raw / "jd_chat_messages") == []
 
 
 def test_quoted_multiline_text_with_commas_still_loads(

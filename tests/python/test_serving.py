@@ -480,7 +480,7 @@ def test_a_second_refresh_meanwhile_stops_in_one_line(served) -> None:
 
     serving = served["serving"]
     before = (serving.stat().st_ino, serving.stat().st_mtime_ns)
-    lock = Path(str(served["working"]) + ".refresh-lock")
+    lock = Path(str(Path(served["working"]).resolve()) + ".refresh-lock")
     with lock.open("a+", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # a refresh running (this process)
         handle.seek(0)
