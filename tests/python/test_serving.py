@@ -442,6 +442,17 @@ HOLDER = textwrap.dedent(
 )
 
 
+def refresh_models(served) -> subprocess.CompletedProcess[str]:
+    """scripts/refresh.sh (models only) on the module's demo build."""
+    return subprocess.run(
+        ["bash", "scripts/refresh.sh", *MODELS_ONLY],
+        cwd=REPO_ROOT,
+        env=served["env"],
+        capture_output=True,
+        text=True,
+    )
+
+
 def test_locked_working_database_is_said_in_one_line(served) -> None:
     """A BI tool holding the WORKING database (even read-only) used to make
     the scheduled build fail with four lock tracebacks."""
@@ -454,13 +465,7 @@ def test_locked_working_database_is_said_in_one_line(served) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-        result = subprocess.run(
-            ["bash", "scripts/refresh.sh", *MODELS_ONLY],
-            cwd=REPO_ROOT,
-            env=served["env"],
-            capture_output=True,
-            text=True,
-        )
+        result = refresh_models(served)
     finally:
         holder.kill()
         holder.wait()
@@ -487,13 +492,7 @@ def test_a_second_refresh_meanwhile_stops_in_one_line(served) -> None:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        result = subprocess.run(
-            ["bash", "scripts/refresh.sh", *MODELS_ONLY],
-            cwd=REPO_ROOT,
-            env=served["env"],
-            capture_output=True,
-            text=True,
-        )
+        result = refresh_models(served)
     assert result.returncode == 3
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert len(lines) == 1, lines
