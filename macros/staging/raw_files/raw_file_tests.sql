@@ -185,7 +185,10 @@
     entities: list of (source_name, entity, [(typed column, raw column)]). -#}
 {% macro timestamps_after_export_date_test(entities) -%}
     {%- set late -%}
-        with stamped as (
+        with file_latest as (
+            {#- one row per file and column (a group by on the file name,
+                cheap on every build); the file name's date is read from
+                these few rows only -#}
             {%- for source_name, entity, columns in entities %}
             {%- for column, raw_column in columns %}
             select
@@ -193,9 +196,9 @@
                     as source_table,
                 source_file,
                 '{{ raw_column }}' as column_name,
-                {{ column }} as stamped_at
+                max({{ column }}) as latest_at
             from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
-            where {{ column }} is not null
+            group by source_file
             {%- if not loop.last %}
             union all
             {%- endif %}
@@ -213,36 +216,33 @@
                     "regexp_extract(source_file, "
                     ~ "'/([0-9]{4}-[0-9]{2}-[0-9]{2})[^/]*$', 1)",
                     'date') }} as export_date
-            from stamped
+            from file_latest
         )
 
         select
             source_table,
             source_file,
             column_name,
-            min(export_date) as export_date,
-            max(stamped_at) as latest_at,
-            count(*) as late_rows
+            export_date,
+            latest_at
         from dated
         where
             export_date is not null
-            and cast(stamped_at as date)
+            and cast(latest_at as date)
             > {{ dbt.dateadd('day', 31, 'export_date') }}
-        group by source_table, source_file, column_name
     {%- endset -%}
     {%- if execute -%}
         {%- set rows = run_query(late ~ " order by 2, 3 limit 10").rows -%}
         {%- for row in rows -%}
             {#- print(): shown under --quiet too (the README's cron line) -#}
             {{ print("[kefu] WARNING raw file " ~ row[1] ~ " (" ~ row[0]
-                ~ "): " ~ row[5] ~ " value(s) of " ~ row[2]
-                ~ " lie more than 31 days after the file's export date "
-                ~ row[3]
-                ~ " (latest " ~ row[4] ~ "): a year typed wrong, or a file"
-                ~ " named with the wrong date? SPEC 7 keeps such rows, and"
-                ~ " the date-keyed marts reach to that day. To correct it,"
-                ~ " replace the file with the fixed export (move this one"
-                ~ " out) and run dbt build --full-refresh.") }}
+                ~ "): " ~ row[2] ~ " reaches " ~ row[4]
+                ~ ", more than 31 days after the file's export date "
+                ~ row[3] ~ ": a year typed wrong, or a file named with the"
+                ~ " wrong date? SPEC 7 keeps such rows, and the date-keyed"
+                ~ " marts reach to that day. To correct it, replace the file"
+                ~ " with the fixed export (move this one out) and run dbt"
+                ~ " build --full-refresh.") }}
         {%- endfor -%}
     {%- endif -%}
     select * from ({{ late }}) as late
