@@ -161,6 +161,10 @@ def test_serving_copy_is_preferred_and_tables_found_in_main(tmp_path: Path) -> N
     env = {"KEFU_SERVING_PATH": str(serving), "KEFU_DUCKDB_PATH": str(working)}
     assert locate_database(env).kind == "working"
     _database(serving, "main")
+    # a file the publish did not make is read like the working database
+    assert locate_database(env).kind == "unpublished"
+    with duckdb.connect(str(serving)) as connection:
+        connection.execute("create table main.kefu_publish_info as select 1 as run")
     source = locate_database(env)
     assert (source.kind, source.path) == ("serving", serving)
     marts = Marts(source.path)
