@@ -617,8 +617,11 @@ def is_serving_copy(path: Path) -> bool | None:
     """Whether an existing file is a serving copy this project published (it
     holds main.kefu_publish_info); None when it cannot be opened because a
     program holds it open for writing."""
-    with open(path, "rb") as handle:
-        header = handle.read(16)
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError:  # a folder, no permission: not a copy it made
+        return False
     if header[8:12] != b"DUCK":
         return False
     try:
@@ -639,19 +642,15 @@ def is_serving_copy(path: Path) -> bool | None:
 
 def check_serving_target(serving: Path, working: Path) -> None:
     """The publish replaces the file at KEFU_SERVING_PATH: only ever a copy
-    it published before, never the working database or a file of the user."""
-    if serving.exists() and working.exists() and serving.samefile(working):
+    it published before, never the working database (which exists: the
+    caller checked) or a file of the user."""
+    if not serving.exists():
+        return
+    if serving.samefile(working):
         raise PublishError(
             f"{ENV_SERVING} ({serving}) is the working database: the serving "
             "copy is a separate file (default data/kefu_metrics_serving.duckdb)"
         )
-    if not serving.exists():
-        if serving.resolve() == working.resolve():
-            raise PublishError(
-                f"{ENV_SERVING} ({serving}) is the working database's path: "
-                "the serving copy is a separate file"
-            )
-        return
     if not serving.is_file():
         raise PublishError(f"{ENV_SERVING} ({serving}) is not a file: not replaced")
     verdict = is_serving_copy(serving)

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from kefu_metrics.dbt_project import REPO_ROOT
+from kefu_metrics.publish import is_serving_copy
 
 DEFAULT_SERVING = "data/kefu_metrics_serving.duckdb"
 DEFAULT_WORKING = "data/kefu_metrics.duckdb"
@@ -50,36 +51,16 @@ class Source:
     kind: str
 
 
-PUBLISH_INFO = "kefu_publish_info"  # kefu_metrics.publish.INFO_TABLE
-
-
-def is_published(path: Path) -> bool:
-    """Whether the file holds main.kefu_publish_info (a published copy).
-    A file that cannot be opened counts as one: opening it for the pages
-    then says why."""
-    try:
-        connection = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return True
-    try:
-        return bool(
-            connection.execute(
-                "select count(*) from information_schema.tables "
-                "where table_catalog = current_database() "
-                "and table_schema = 'main' and table_name = ?",
-                [PUBLISH_INFO],
-            ).fetchone()[0]
-        )
-    finally:
-        connection.close()
-
-
 def locate_database(environ: dict[str, str] | None = None) -> Source:
     """The serving copy when it exists, else the working database."""
     env = os.environ if environ is None else environ
     serving = _resolve(env.get("KEFU_SERVING_PATH") or DEFAULT_SERVING)
     if serving.exists():
-        return Source(serving, "serving" if is_published(serving) else "unpublished")
+        # one held open for writing cannot be checked and counts as a copy
+        # (opening it for the pages then says why); a file that is not a
+        # DuckDB database is read as unpublished (and fails to open)
+        published = is_serving_copy(serving) is not False
+        return Source(serving, "serving" if published else "unpublished")
     working = _resolve(env.get("KEFU_DUCKDB_PATH") or DEFAULT_WORKING)
     if working.exists():
         return Source(working, "working")
