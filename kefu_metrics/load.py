@@ -331,13 +331,9 @@ class CsvRows:
             csv.field_size_limit(limit)
 
 
-def _is_date_only_format(number_format: str) -> bool:
-    """Whether an Excel date number format shows no time of day."""
-    return not _has_time_part(number_format)
-
-
 @functools.lru_cache(maxsize=1024)
 def _has_time_part(number_format: str) -> bool:
+    """Whether an Excel date number format shows a time of day."""
     section = number_format.split(";")[0].lower()
     if re.search(r"\[(h+|m+|s+)\]", section):  # elapsed time, [h]:mm
         return True
@@ -408,7 +404,7 @@ class XlsxRows:
                     if (
                         isinstance(value, dt.datetime)
                         and value.time() == midnight
-                        and _is_date_only_format(cell.number_format)
+                        and not _has_time_part(cell.number_format)
                     ):
                         value = value.date()
                     values.append(value)
@@ -747,9 +743,20 @@ def _swallowed_line(cell: str, delimiter: str, columns: int) -> int | None:
     return None
 
 
+QUOTE_FIX = (
+    "Fix the export: close the quote at the end of the value (a quote inside "
+    'a quoted value is written twice, ""), or remove the opening quote; then '
+    "import it again."
+)
+
+
 def _check_quotes(
     path: Path, source: CsvRows, cells: list[Any], headers: list[str], line: int
 ) -> None:
+    def column(position: int) -> str:
+        header = headers[position] if position < len(headers) else ""
+        return header or f"#{position + 1}"
+
     missing = len(headers) - len(cells)
     if missing > 0:
         # a short row whose value holds the missing values' delimiters: a
@@ -757,15 +764,11 @@ def _check_quotes(
         # after it to swallow but the rest of its own line)
         for position, cell in enumerate(cells):
             if isinstance(cell, str) and cell.count(source.delimiter) >= missing:
-                header = headers[position] if position < len(headers) else ""
                 raise LoadError(
-                    f"{path}: row {line}, column {header or f'#{position + 1}'}: "
-                    'the value opens a quote (") that is never closed, so the '
-                    f"rest of the row was read into it ({cell[:80]!r}) and "
-                    f"{missing} column(s) came out empty; refused. Fix the "
-                    "export: close the quote at the end of the value (a quote "
-                    'inside a quoted value is written twice, ""), or remove the '
-                    "opening quote; then import it again."
+                    f"{path}: row {line}, column {column(position)}: the value "
+                    'opens a quote (") that is never closed, so the rest of the '
+                    f"row was read into it ({cell[:80]!r}) and {missing} "
+                    f"column(s) came out empty; refused. {QUOTE_FIX}"
                 )
     for position, cell in enumerate(cells):
         if not isinstance(cell, str) or ("\n" not in cell and "\r" not in cell):
@@ -776,17 +779,12 @@ def _check_quotes(
         opens = source.start_line + sum(
             len(c.splitlines()) - 1 for c in cells[:position] if c
         )
-        header = headers[position] if position < len(headers) else ""
-        column = header or f"#{position + 1}"
         text = cell.splitlines()[swallowed]
         raise LoadError(
-            f"{path}: row {line}, column {column} (line {opens} of the file): the "
-            'value opens a quote (") that is not closed on its line, so the '
-            f"following lines were read into it as text, whole rows among them "
-            f"(line {opens + swallowed}: {text[:80]!r}); refused. Fix the export: "
-            "close the quote at the end of the value (a quote inside a quoted "
-            'value is written twice, ""), or remove the opening quote; then '
-            "import it again."
+            f"{path}: row {line}, column {column(position)} (line {opens} of the "
+            'file): the value opens a quote (") that is not closed on its line, '
+            "so the following lines were read into it as text, whole rows among "
+            f"them (line {opens + swallowed}: {text[:80]!r}); refused. {QUOTE_FIX}"
         )
 
 
@@ -1014,7 +1012,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{path} and {[s for s, t in targets.items() if t == target][0]} "
                     f"would both become {target}; give distinct names or dates"
                 )
-            if not target.exists():  # else refused by load_file, naming it
+            if not target.exists():  # else load_file compares the two files
                 check_export_order(
                     path,
                     target,
