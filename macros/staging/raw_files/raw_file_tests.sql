@@ -70,13 +70,8 @@
     {%- set shares -%}
         with file_rows as (
             {%- for source_name, entity in entities %}
-            select
-                '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
-                    as source_table,
-                source_file,
-                count(*) as raw_rows
-            from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
-            group by source_file
+            {{ kefu_metrics.base_table_per_file(
+                source_name, entity, ['count(*) as raw_rows']) }}
             {%- if not loop.last %}
             union all
             {%- endif %}
@@ -176,12 +171,13 @@
     starts with: a year typed wrong (2099 for 2021) or a file named with
     a wrong date. (An export holds nothing after the day it was taken; the
     31 days leave room for exports named by the first day they cover, and
-    for the demo data, whose after-sale chats run past their file's day.) SPEC 7 accepts any time in [2000, 2100), so the rows
-    stay staged and counted; but one such row stretches the date-keyed
-    marts to its day (jd_fengxiangbiao_30d has a row for every day up to
-    it) and hides stale exports on the dashboard. A warning names the file,
-    the column, the latest value and the export date. Files whose name
-    does not start with a YYYY-MM-DD date are not checked.
+    for the demo data, whose after-sale chats run past their file's day.)
+    SPEC 7 accepts any time in [2000, 2100), so the rows stay staged and
+    counted; but one such row stretches the date-keyed marts to its day
+    (jd_fengxiangbiao_30d has a row for every day up to it) and hides stale
+    exports on the dashboard. A warning names the file, the column, the
+    latest value and the export date. Files whose name does not start with
+    a YYYY-MM-DD date are not checked.
     entities: list of (source_name, entity, [(typed column, raw column)]). -#}
 {% macro timestamps_after_export_date_test(entities) -%}
     {%- set late -%}
@@ -189,24 +185,16 @@
             {#- one row per file and column (a group by on the file name,
                 cheap on every build); the file name's date is read from
                 these few rows only -#}
-            {%- for source_name, entity, columns in entities %}
-            {%- for column, raw_column in columns %}
-            select
-                '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
-                    as source_table,
-                source_file,
-                '{{ raw_column }}' as column_name,
-                max({{ column }}) as latest_at
-            from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
-            group by source_file
-            {%- if not loop.last %}
-            union all
-            {%- endif %}
+            {%- set per_file = [] -%}
+            {%- for source_name, entity, columns in entities -%}
+                {%- for column, raw_column in columns -%}
+                    {%- do per_file.append(kefu_metrics.base_table_per_file(
+                        source_name, entity,
+                        ["'" ~ raw_column ~ "' as column_name",
+                            'max(' ~ column ~ ') as latest_at'])) -%}
+                {%- endfor -%}
             {%- endfor %}
-            {%- if not loop.last %}
-            union all
-            {%- endif %}
-            {%- endfor %}
+            {{ per_file | join('\n            union all\n            ') }}
         ),
 
         dated as (
@@ -246,4 +234,17 @@
         {%- endfor -%}
     {%- endif -%}
     select * from ({{ late }}) as late
+{%- endmacro %}
+
+
+{#- One row per file of a base table: the raw table's name, the file and
+    `measures` (select expressions over the file's rows). -#}
+{% macro base_table_per_file(source_name, entity, measures) -%}
+            select
+                '{{ kefu_metrics.raw_table_name(source_name, entity) }}'
+                    as source_table,
+                source_file,
+                {{ measures | join(',\n                ') }}
+            from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
+            group by source_file
 {%- endmacro %}
