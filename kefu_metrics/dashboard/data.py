@@ -6,11 +6,17 @@ published after each successful build. When that file does not exist it
 falls back to the working database dbt writes (`KEFU_DUCKDB_PATH`, default
 `data/kefu_metrics.duckdb`), opened read-only. Tables are found by name in
 the schema `marts` or, failing that, any schema (`main` in a serving copy).
+
+The working database is not pseudonymised: read from it, a table leaves out
+the columns the publish would pseudonymise or shorten, judged by the same
+rule from the same declarations (each mart column's `meta: {pii: ...}` in
+dbt's manifest, see kefu_metrics.publish).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,18 +25,20 @@ import duckdb
 import pandas as pd
 
 from kefu_metrics.dbt_project import REPO_ROOT
-from kefu_metrics.publish import is_serving_copy
+from kefu_metrics.publish import (
+    Column,
+    is_serving_copy,
+    mart_nodes,
+    needs_declaration,
+)
 
 DEFAULT_SERVING = "data/kefu_metrics_serving.duckdb"
 DEFAULT_WORKING = "data/kefu_metrics.duckdb"
 PREFERRED_SCHEMAS = ("marts", "main")
-# Columns that carry buyer ids or chat text in the working database (the
-# serving copy has them as pseudonyms / lengths, see kefu_metrics.publish):
-# left out when the dashboard has to read the working database.
-PRIVATE_COLUMNS = frozenset(
-    {"buyer_key", "buyer_nick", "buyer_id", "customer_pin", "session_key",
-     "raw_values", "row_identifier", "content"}
-)  # fmt: skip
+# pii treatments the publish passes through as they are; a column with any
+# other treatment, or an undeclared one the publish would refuse, is left
+# out when the dashboard reads the working database
+SHOWN_PII = frozenset({"agent_id", "none"})
 
 
 class DashboardDataError(RuntimeError):
@@ -38,8 +46,33 @@ class DashboardDataError(RuntimeError):
 
 
 def _resolve(path: str) -> Path:
-    candidate = Path(path)
+    candidate = Path(path).expanduser()
     return candidate if candidate.is_absolute() else REPO_ROOT / candidate
+
+
+def manifest_path(environ: dict[str, str] | None = None) -> Path:
+    """dbt's manifest, where the publish reads it ($DBT_TARGET_PATH or target)."""
+    env = os.environ if environ is None else environ
+    return _resolve(env.get("DBT_TARGET_PATH") or "target") / "manifest.json"
+
+
+def declared_pii(manifest: Path) -> dict[str, dict[str, str | None]]:
+    """mart name -> column name (lower case) -> its declared pii treatment."""
+    try:
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise DashboardDataError(
+            "The dashboard is reading the working database, which holds real "
+            "buyer ids, and cannot tell which columns are private without "
+            f"dbt's manifest ({manifest}: {error.__class__.__name__}). Run "
+            "`.venv/bin/dbt parse` (or set DBT_TARGET_PATH to the target "
+            "folder dbt wrote), or publish the serving copy: .venv/bin/python "
+            "-m kefu_metrics.publish"
+        ) from error
+    return {
+        node["name"].lower(): {name: column.pii for name, column in declared.items()}
+        for node, declared in mart_nodes(document)
+    }
 
 
 @dataclass(frozen=True)
@@ -75,19 +108,27 @@ class Marts:
     """Read-only access to the mart tables of one DuckDB file.
 
     With `hide_private` (the working database, which is not pseudonymised),
-    `table()` leaves out the columns of buyer ids, raw values and chat text.
+    `table()` leaves out the columns of buyer ids, raw values and chat text:
+    those whose pii treatment (read from `manifest`) is not in SHOWN_PII, and
+    undeclared ones whose name and type make the publish ask for one.
 
     Each query opens and closes its own read-only connection, so the
     dashboard never holds the file between page loads (dbt can still write
     the working database when no query is running).
     """
 
-    def __init__(self, path: Path, hide_private: bool = False) -> None:
+    def __init__(
+        self, path: Path, hide_private: bool = False, manifest: Path | None = None
+    ) -> None:
         self.path = Path(path)
         self.hide_private = hide_private
         if not self.path.exists():
             raise DashboardDataError(f"Database file not found: {self.path}")
         self.tables = self._find_tables()
+        self.declared = (
+            declared_pii(manifest or manifest_path()) if hide_private else {}
+        )
+        self._private: dict[str, frozenset[str]] = {}
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         try:
@@ -117,6 +158,30 @@ class Marts:
             if name not in found or rank < found[name][0]:
                 found[name] = (rank, f'"{schema}"."{name}"')
         return {name: qualified for name, (_, qualified) in found.items()}
+
+    def private_columns(self, table: str) -> frozenset[str]:
+        """The columns of `table` (lower case) left out when hiding."""
+        if table not in self._private:
+            declared = self.declared.get(table.lower(), {})
+            schema, name = (part.strip('"') for part in self.tables[table].split('"."'))
+            with self._connect() as connection:
+                rows = connection.execute(
+                    "select column_name, data_type from duckdb_columns() "
+                    "where database_name = current_database() "
+                    "and schema_name = ? and table_name = ?",
+                    [schema, name],
+                ).fetchall()
+            private = set()
+            for column, data_type in rows:
+                pii = declared.get(column.lower())
+                if pii is None:
+                    hidden = needs_declaration(Column(column, data_type))
+                else:
+                    hidden = pii not in SHOWN_PII
+                if hidden:
+                    private.add(column.lower())
+            self._private[table] = frozenset(private)
+        return self._private[table]
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -148,8 +213,9 @@ class Marts:
             sql += f" limit {int(limit)}"
         frame = self.query(sql, params)
         if self.hide_private:
+            private = self.private_columns(table)
             frame = frame.drop(
-                columns=[c for c in frame.columns if c.lower() in PRIVATE_COLUMNS]
+                columns=[c for c in frame.columns if c.lower() in private]
             )
         for column in frame.columns:
             if column.endswith("_date"):

@@ -51,6 +51,8 @@ def env(database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     """The app reads the working database (no serving copy in this test)."""
     monkeypatch.setenv("KEFU_SERVING_PATH", str(tmp_path / "no_serving.duckdb"))
     monkeypatch.setenv("KEFU_DUCKDB_PATH", str(database))
+    # the manifest of that build, which says the marts' buyer columns
+    monkeypatch.setenv("DBT_TARGET_PATH", str(database.parent / "target"))
     return database
 
 
@@ -314,6 +316,7 @@ def test_a_serving_path_the_publish_did_not_make_hides_buyers(
     """KEFU_SERVING_PATH pointing at the working database (or any file
     without main.kefu_publish_info) is read like the working database."""
     monkeypatch.setenv("KEFU_SERVING_PATH", str(database))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(database.parent / "target"))
     at = app("taobao")
     assert any("非发布程序生成的文件" in c.value for c in at.sidebar.caption)
     assert any("买家ID、原始值和聊天内容不显示" in w.value for w in at.warning)

@@ -6,6 +6,7 @@ Monday, targets are met exactly at target, and the database is found
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
@@ -183,3 +184,67 @@ def test_missing_database_says_what_to_run(tmp_path: Path) -> None:
     }
     with pytest.raises(DashboardDataError, match="scripts/demo.sh"):
         locate_database(env)
+
+
+def _manifest(path: Path, columns: dict[str, str | None]) -> Path:
+    """A dbt manifest with one mart `ks_new_mart` declaring `columns`
+    (name -> its meta pii, None for a column declared without one)."""
+    node = {
+        "resource_type": "model",
+        "name": "ks_new_mart",
+        "original_file_path": "models/marts/kuaishou/ks_new_mart.sql",
+        "config": {"materialized": "table"},
+        "columns": {
+            name: {"name": name, "meta": {} if pii is None else {"pii": pii}}
+            for name, pii in columns.items()
+        },
+    }
+    path.write_text(json.dumps({"nodes": {"model.kefu.ks_new_mart": node}}))
+    return path
+
+
+def test_working_database_hides_what_the_marts_declare_private(
+    tmp_path: Path,
+) -> None:
+    """The columns left out on the working database are those the publish
+    would not pass as they are: by their declared pii, whatever their name,
+    and, undeclared, by the publish's own personal-name rule."""
+    working = tmp_path / "working.duckdb"
+    with duckdb.connect(str(working)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.ks_new_mart as select 's' as shop_id, "
+            "'u1' as shopper_handle, 'agent 7' as waiter_pin, "
+            "'138' as buyer_phone, 3::bigint as consulting_buyers, "
+            "date '2024-11-01' as stat_date, 'hi' as remark"
+        )
+    manifest = _manifest(
+        tmp_path / "manifest.json",
+        {
+            # a buyer id under a name no list of names would catch
+            "shopper_handle": "buyer_id",
+            "waiter_pin": "agent_id",
+            "stat_date": None,
+            "remark": "chat_text",
+        },
+    )
+    hidden = Marts(working, hide_private=True, manifest=manifest)
+    assert list(hidden.table("ks_new_mart").columns) == [
+        "shop_id",
+        "waiter_pin",
+        "consulting_buyers",
+        "stat_date",
+    ]
+    # the serving copy (no hiding) shows every column
+    assert len(Marts(working, manifest=manifest).table("ks_new_mart").columns) == 7
+
+
+def test_working_database_without_a_manifest_is_refused(tmp_path: Path) -> None:
+    working = tmp_path / "working.duckdb"
+    _database(working, "marts")
+    with pytest.raises(DashboardDataError, match="dbt parse"):
+        Marts(working, hide_private=True, manifest=tmp_path / "absent.json")
+    # nothing to hide, nothing needed
+    assert Marts(working, manifest=tmp_path / "absent.json").has(
+        "tb_shop_consult_daily"
+    )
