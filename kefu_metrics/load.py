@@ -606,11 +606,12 @@ def _name_key(name: str) -> bytes:
 
 def _later_name(folder: Path, date: str, last: str) -> tuple[str, Path] | None:
     """A --name whose file sorts after `last` (the last file of the export
-    date) and does not exist: `last`'s name + 1 when it ends in _N, else
-    + _2, _3, ..."""
+    date) and does not exist: `last`'s name + 1 when it ends in a short
+    _N (a copy number; a longer one, like a date _20241126, is left as it
+    is), else + _2, _3, ..."""
     rest = Path(last).stem[len(date) :].lstrip("_-. ") or folder.name
     candidates = []
-    numbered = re.fullmatch(r"(.*_)(\d+)", rest)
+    numbered = re.fullmatch(r"(.*_)(\d{1,3})", rest)
     if numbered:
         candidates.append(f"{numbered[1]}{int(numbered[2]) + 1}")
     candidates += [f"{rest}_{n}" for n in range(2, 100)]

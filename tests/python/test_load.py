@@ -396,6 +396,10 @@ def test_suggested_name_sorts_after_every_same_date_file(tmp_path: Path):
     # a name sorting after every same-date file is fine
     load.check_export_order(tmp_path / "a.csv", folder / "2024-11-05_y.parquet",
                             "2024-11-05")  # fmt: skip
+    # a name ending in a date gets a copy number, not the next day's date
+    (folder / "2024-11-05_y_20241105.parquet").write_bytes(b"")
+    with pytest.raises(load.LoadError, match=r"--name y_20241105_2 "):
+        load.check_export_order(tmp_path / "a.csv", target, "2024-11-05")
 
 
 def test_an_unclosed_quote_swallowing_rows_is_refused(tmp_path: Path, jd_mapping: Path):
