@@ -45,9 +45,11 @@ KIND_PARQUET = {
     "value (a whole number as its digits: a float `10021345.0` or a DECIMAL "
     "`10021345.00` is `10021345`)",
     "timestamp": "text; or a Parquet TIMESTAMP (naive: taken as local time) "
-    "or TIMESTAMP WITH TIME ZONE (converted to China time)",
+    "or TIMESTAMP WITH TIME ZONE (converted to China time), read to the "
+    "microsecond",
     "epoch_ms": "text or integer; or a Parquet TIMESTAMP (naive: local time) "
-    "or TIMESTAMP WITH TIME ZONE, converted to epoch milliseconds",
+    "or TIMESTAMP WITH TIME ZONE, converted to epoch milliseconds (finer "
+    "digits dropped)",
     "amount": "text; or a Parquet integer, DECIMAL or floating-point value",
     "enum": "text",
     "flag": "text or integer; a Parquet BOOLEAN is read as 1 / 0",
