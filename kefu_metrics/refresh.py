@@ -119,9 +119,14 @@ def main(argv: list[str] | None = None) -> int:
         message = lock_message(Exception("".join(tail)), settings.serving)
         if message:
             print(f"[refresh] {message}", file=sys.stderr, flush=True)
+        if not duckdb_target:
+            outcome = "nothing to publish"
+        elif settings.serving.exists():
+            outcome = f"the serving copy {settings.serving} was not changed"
+        else:
+            outcome = f"no serving copy was published ({settings.serving})"
         print(
-            f"[refresh] dbt build failed (exit {returncode}): the serving copy "
-            f"{settings.serving} was not changed",
+            f"[refresh] dbt build failed (exit {returncode}): {outcome}",
             file=sys.stderr,
             flush=True,
         )
