@@ -17,7 +17,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from kefu_testing import RAW_COLUMNS, dbt_env, run_dbt, write_minimal_raw
+from kefu_testing import (
+    RAW_COLUMNS,
+    REPO_ROOT,
+    dbt_env,
+    run_dbt,
+    write_minimal_raw,
+)
 
 # Each test builds only the models it needs (dbt start-up dominates).
 JD_MESSAGES = ["--select", "base_jd__chat_messages"]
@@ -464,6 +470,55 @@ def test_every_raw_row_is_keyed_by_its_file_and_row_number(tmp_path: Path, raw: 
         " --full-refresh" in result.stdout
     )
     assert build(raw, tmp_path, "--full-refresh").returncode == 0
+
+
+def test_a_database_of_another_storage_version_stops_until_a_full_refresh(
+    tmp_path: Path, raw: Path
+):
+    """An upgrade that changes what the incremental tables store must not
+    mix old and new rows: a database whose recorded storage version is not
+    the project's stops the next run before any model, once, with what to
+    do; a full refresh of part of the models leaves it stopping; a full
+    refresh of every model records the version and the runs go on."""
+    project = (REPO_ROOT / "dbt_project.yml").read_text(encoding="utf-8")
+    (version,) = re.findall(r"^  kefu_storage_version: (\d+)$", project, re.M)
+    database = tmp_path / "kefu.duckdb"
+    version_table = "staging.kefu_storage_version"
+    # a first build marks the database with the project's version
+    assert build(raw, tmp_path).returncode == 0
+    assert query(database, f"select storage_version from {version_table}") == [
+        (int(version),)
+    ]
+    loaded = "select count(distinct source_file) from staging.base_jd__chat_messages"
+    files = query(database, loaded)
+
+    # as an earlier version left it: another version, or none recorded
+    for older in (f"update {version_table} set storage_version = 0",
+                  f"drop table {version_table}"):  # fmt: skip
+        connection = duckdb.connect(str(database))
+        connection.execute(older)
+        connection.close()
+        pq.write_table(
+            pa.table(jd_rows(["n1"])), raw / "jd_chat_messages" / "2021-12-03.parquet"
+        )
+        result = build(raw, tmp_path)
+        assert result.returncode != 0
+        said = " ".join(result.stdout.split())
+        assert "This database holds tables built by an earlier version" in said
+        assert "base_jd__chat_messages" in said
+        assert "bash scripts/refresh.sh --full-refresh" in said
+        assert query(database, loaded) == files  # nothing was loaded
+        (raw / "jd_chat_messages" / "2021-12-03.parquet").unlink()
+    # a full refresh of one model does not make the database current
+    assert build(raw, tmp_path, "--full-refresh").returncode == 0
+    assert build(raw, tmp_path).returncode != 0
+    # a full refresh of every model does
+    everything = ("--select", "fqn:*")
+    assert build(raw, tmp_path, *everything, "--full-refresh").returncode == 0
+    assert query(database, f"select storage_version from {version_table}") == [
+        (int(version),)
+    ]
+    assert build(raw, tmp_path).returncode == 0
 
 
 def test_a_file_with_many_rejected_rows_warns_or_fails(tmp_path: Path, raw: Path):
