@@ -313,7 +313,15 @@ class Writer:
         table = pa.concat_tables([table, earlier, repeated])
         folder = self.out / table_name
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / file_name, compression="zstd")
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        data = sink.getvalue().to_pybytes()
+        target = folder / file_name
+        # the same bytes again (e.g. the filter list when a day is added):
+        # left untouched, or the next refresh would see a loaded file
+        # rewritten and stop
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
         self.files[f"{table_name}/{file_name}"] = {
             "table": table_name,
             "platform": platform,
