@@ -279,12 +279,15 @@ class Writer:
             except (ValueError, KeyError):
                 self.files = {}
 
-    def clear_day(self, table: str, day: str) -> None:
+    def day_files(self, table: str, day: str) -> set[Path]:
+        """The files of a table's day already in the folder."""
         folder = self.out / table
-        for stale in [folder / f"{day}.parquet", *folder.glob(f"{day}_part*.parquet")]:
-            if stale.exists():
-                stale.unlink()
-            self.files.pop(f"{table}/{stale.name}", None)
+        candidates = [folder / f"{day}.parquet", *folder.glob(f"{day}_part*.parquet")]
+        return {path for path in candidates if path.exists()}
+
+    def remove(self, path: Path) -> None:
+        path.unlink()
+        self.files.pop(f"{path.parent.name}/{path.name}", None)
 
     def write(
         self,
@@ -455,8 +458,9 @@ def generate_day(
         repeats = {}  # nothing before the demo calendar (any run the same)
     elif repeats is None:
         repeats = records_to_repeat(module, platform, ctx)
-    for table in module.TABLES:
-        writer.clear_day(table, day)
+    # a day generated again: files it no longer writes are removed after it
+    # (the ones it writes again with the same bytes are left untouched)
+    stale = set().union(*(writer.day_files(table, day) for table in module.TABLES))
     messages = rows = 0
     next_repeats: Repeats = {}
     pending: dict[str, list[pa.Table]] = {t: [] for t in module.TABLES}
@@ -483,12 +487,15 @@ def generate_day(
                     )
                 name = f"{day}_part{part:04d}.parquet" if chunked else f"{day}.parquet"
                 written = writer.write(table, name, data, platform, day, part, versions)
+                stale.discard(writer.out / table / name)
                 rows += written
                 if table == MESSAGE_TABLES[platform]:
                     messages += written
             pending = {t: [] for t in module.TABLES}
             at_cut = {t: [] for t in module.TABLES}
             repeated = {t: [] for t in module.TABLES}
+    for path in sorted(stale):
+        writer.remove(path)
     return messages, rows, next_repeats
 
 
