@@ -365,6 +365,8 @@ def running_app(database: Path, tmp_path: Path) -> Iterator[str]:
     environment.update(
         KEFU_SERVING_PATH=str(tmp_path / "no_serving.duckdb"),
         KEFU_DUCKDB_PATH=str(database),
+        # the manifest of that build, which says the marts' buyer columns
+        DBT_TARGET_PATH=str(database.parent / "target"),
         PYTHONPATH=str(REPO_ROOT),
     )
     log = (tmp_path / "streamlit.log").open("w")
