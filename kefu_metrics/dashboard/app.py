@@ -24,7 +24,6 @@ from pandas.io.formats.style import Styler  # noqa: E402
 from kefu_metrics.dashboard import headline as hl  # noqa: E402
 from kefu_metrics.dashboard import metrics as m  # noqa: E402
 from kefu_metrics.dashboard.data import (  # noqa: E402
-    REPO_ROOT,
     DashboardDataError,
     Marts,
     locate_database,
@@ -41,6 +40,7 @@ from kefu_metrics.dashboard.labels import (  # noqa: E402
     status_text,
     t,
 )
+from kefu_metrics.dbt_project import REPO_ROOT  # noqa: E402
 
 PAGES = ("overview", "jd", "kuaishou", "taobao", "quality")
 ALL = "__all__"

@@ -24,12 +24,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kefu_metrics.dbt_project import REPO_ROOT
 from kefu_metrics.publish import (
     Column,
     is_serving_copy,
     mart_nodes,
     needs_declaration,
+    resolve,
 )
 
 DEFAULT_SERVING = "data/kefu_metrics_serving.duckdb"
@@ -45,15 +45,10 @@ class DashboardDataError(RuntimeError):
     """The database cannot be read (missing, locked, not a kefu-metrics build)."""
 
 
-def _resolve(path: str) -> Path:
-    candidate = Path(path).expanduser()
-    return candidate if candidate.is_absolute() else REPO_ROOT / candidate
-
-
 def manifest_path(environ: dict[str, str] | None = None) -> Path:
     """dbt's manifest, where the publish reads it ($DBT_TARGET_PATH or target)."""
     env = os.environ if environ is None else environ
-    return _resolve(env.get("DBT_TARGET_PATH") or "target") / "manifest.json"
+    return resolve(env.get("DBT_TARGET_PATH") or "target") / "manifest.json"
 
 
 def declared_pii(manifest: Path) -> dict[str, dict[str, str | None]]:
@@ -87,14 +82,14 @@ class Source:
 def locate_database(environ: dict[str, str] | None = None) -> Source:
     """The serving copy when it exists, else the working database."""
     env = os.environ if environ is None else environ
-    serving = _resolve(env.get("KEFU_SERVING_PATH") or DEFAULT_SERVING)
+    serving = resolve(env.get("KEFU_SERVING_PATH") or DEFAULT_SERVING)
     if serving.exists():
         # one held open for writing cannot be checked and counts as a copy
         # (opening it for the pages then says why); a file that is not a
         # DuckDB database is read as unpublished (and fails to open)
         published = is_serving_copy(serving) is not False
         return Source(serving, "serving" if published else "unpublished")
-    working = _resolve(env.get("KEFU_DUCKDB_PATH") or DEFAULT_WORKING)
+    working = resolve(env.get("KEFU_DUCKDB_PATH") or DEFAULT_WORKING)
     if working.exists():
         return Source(working, "working")
     raise DashboardDataError(
@@ -125,10 +120,12 @@ class Marts:
         if not self.path.exists():
             raise DashboardDataError(f"Database file not found: {self.path}")
         self.tables = self._find_tables()
-        self.declared = (
-            declared_pii(manifest or manifest_path()) if hide_private else {}
+        # table -> the columns (lower case) `table()` leaves out
+        self.private: dict[str, frozenset[str]] = (
+            self._private_columns(declared_pii(manifest or manifest_path()))
+            if hide_private
+            else {}
         )
-        self._private: dict[str, frozenset[str]] = {}
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         try:
@@ -159,29 +156,28 @@ class Marts:
                 found[name] = (rank, f'"{schema}"."{name}"')
         return {name: qualified for name, (_, qualified) in found.items()}
 
-    def private_columns(self, table: str) -> frozenset[str]:
-        """The columns of `table` (lower case) left out when hiding."""
-        if table not in self._private:
-            declared = self.declared.get(table.lower(), {})
-            schema, name = (part.strip('"') for part in self.tables[table].split('"."'))
-            with self._connect() as connection:
-                rows = connection.execute(
-                    "select column_name, data_type from duckdb_columns() "
-                    "where database_name = current_database() "
-                    "and schema_name = ? and table_name = ?",
-                    [schema, name],
-                ).fetchall()
-            private = set()
-            for column, data_type in rows:
-                pii = declared.get(column.lower())
-                if pii is None:
-                    hidden = needs_declaration(Column(column, data_type))
-                else:
-                    hidden = pii not in SHOWN_PII
-                if hidden:
-                    private.add(column.lower())
-            self._private[table] = frozenset(private)
-        return self._private[table]
+    def _private_columns(
+        self, declared: dict[str, dict[str, str | None]]
+    ) -> dict[str, frozenset[str]]:
+        """Per table of `tables`, its columns with a declared pii treatment
+        not in SHOWN_PII, or undeclared ones the publish would ask one for."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "select schema_name, table_name, column_name, data_type "
+                "from duckdb_columns() where database_name = current_database()"
+            ).fetchall()
+        private: dict[str, set[str]] = {table: set() for table in self.tables}
+        for schema, table, column, data_type in rows:
+            if self.tables.get(table) != f'"{schema}"."{table}"':
+                continue  # not the schema `tables` reads the table from
+            pii = declared.get(table.lower(), {}).get(column.lower())
+            if pii is None:
+                hidden = needs_declaration(Column(column, data_type))
+            else:
+                hidden = pii not in SHOWN_PII
+            if hidden:
+                private[table].add(column.lower())
+        return {table: frozenset(columns) for table, columns in private.items()}
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -213,7 +209,7 @@ class Marts:
             sql += f" limit {int(limit)}"
         frame = self.query(sql, params)
         if self.hide_private:
-            private = self.private_columns(table)
+            private = self.private[table]
             frame = frame.drop(
                 columns=[c for c in frame.columns if c.lower() in private]
             )
