@@ -32,6 +32,7 @@ from kefu_metrics.dashboard.data import (  # noqa: E402
 from kefu_metrics.dashboard.labels import (  # noqa: E402
     LANG_NAMES,
     LANGS,
+    ORDER_KIND_ZH,
     PLATFORM_NAMES,
     column_label,
     direction_text,
@@ -467,20 +468,15 @@ def page_jd(marts: Marts, lang: str) -> None:
         st.plotly_chart(figure, key="jd_buckets")
 
         st.subheader(t(lang, "online_service"))
-        online = periods[["period_start", "data_days", "online_service_seconds"]]
-        online = online.assign(
-            online_hours_total=online["online_service_seconds"] / 3600.0,
-            online_hours_per_day=online["online_service_seconds"]
-            / 3600.0
-            / online["data_days"],
-        )[["period_start", "data_days", "online_hours_total", "online_hours_per_day"]]
-        online = online.rename(
+        online = m.online_hours(daily, grain).rename(
             columns={
+                "shop_days": t(lang, "shop_days"),
                 "online_hours_total": t(lang, "online_hours_total"),
-                "online_hours_per_day": t(lang, "online_hours_per_day"),
+                "online_hours_per_shop_day": t(lang, "online_hours_per_shop_day"),
             }
         )
-        show_table(online, lang, key="jd_online")
+        hours = (t(lang, "online_hours_total"), t(lang, "online_hours_per_shop_day"))
+        show_table(online, lang, seconds=hours, key="jd_online")
 
         st.subheader(t(lang, "jd_fxb"))
         fengxiangbiao(marts, lang, shop, end)
@@ -705,6 +701,10 @@ def page_taobao(marts: Marts, lang: str) -> None:
         "tb_order_attribution", where, params, order_by="created_at", limit=ORDER_LIMIT
     )
     st.caption(t(lang, "orders_shown").format(shown=len(orders), total=total_orders))
+    if lang == "zh" and "order_kind" in orders.columns:
+        orders["order_kind"] = orders["order_kind"].map(
+            lambda kind: ORDER_KIND_ZH.get(kind, kind)
+        )
     show_table(orders, lang, key="tb_orders")
 
 
@@ -721,6 +721,10 @@ def page_quality(marts: Marts, lang: str) -> None:
         )
         stale = fresh["days_old"] > STALE_DAYS
         fresh["stale"] = stale
+        fresh["platform"] = [
+            PLATFORM_NAMES[lang].get(p, t(lang, "all_platforms"))
+            for p in fresh["platform"]
+        ]
         show_table(fresh, lang, key="quality_fresh", flagged=stale)
         st.caption(t(lang, "stale_note").format(days=STALE_DAYS))
 

@@ -19,6 +19,9 @@ PLATFORM_NAMES = {
     "en": {"jd": "JD Dongdong", "kuaishou": "Kuaishou", "taobao": "Taobao / Tmall"},
 }
 
+# tb_order_attribution.order_kind as the Chinese page shows it
+ORDER_KIND_ZH = {"inquiry": "询单下单", "silent": "静默下单"}
+
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "title": "客服数据看板",
@@ -32,6 +35,7 @@ TEXT: dict[str, dict[str, str]] = {
         "shop": "店铺",
         "agent": "客服",
         "all_shops": "全部店铺",
+        "all_platforms": "全部平台",
         "all_agents": "全部客服(店铺整体)",
         "date_range": "日期范围",
         "grain": "粒度",
@@ -47,7 +51,10 @@ TEXT: dict[str, dict[str, str]] = {
             "发布后(bash scripts/refresh.sh 或 .venv/bin/python -m "
             "kefu_metrics.publish)可看到假名化的买家ID。"
         ),
-        "below_target_scope": "按各平台截至 {end} 的最新一天和最新一个月判断。",
+        "below_target_scope": (
+            "按各平台截至 {end} 的最新一天和最新一个月判断;"
+            " 最新一个月的数据还不完整时, 连同上一个月。"
+        ),
         "no_data": "所选范围内没有数据",
         "newest": "最新数据日期",
         "target": "目标",
@@ -58,7 +65,9 @@ TEXT: dict[str, dict[str, str]] = {
         "range_value_note": ("区间值 = 区间内分子之和 / 分母之和 (不是日比率的平均)。"),
         "headline": "核心指标",
         "below_target": "低于目标的指标",
-        "below_target_none": "最新一天和最新一个月内, 没有低于目标的指标。",
+        "below_target_none": (
+            "最新一天和最新一个月(不完整时连同上一个月)内, 没有低于目标的指标。"
+        ),
         "latest_day": "最近一天",
         "latest_month": "最近一月",
         "since": "未达标自",
@@ -73,7 +82,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sessions_buckets": "会话分类",
         "online_service": "在线服务时长",
         "online_hours_total": "在线服务时长合计(小时)",
-        "online_hours_per_day": "日均在线服务时长(小时)",
+        "online_hours_per_shop_day": "每店每日平均在线服务时长(小时)",
+        "shop_days": "店铺天数",
         "ks_shop_vs_agents": "店铺 vs 客服: 3分钟回复率",
         "ks_queue_note": (
             "店铺维度的等待从转人工开始, 包含排队时间; 排队超过3分钟或从未"
@@ -119,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "shop": "Shop",
         "agent": "Agent",
         "all_shops": "All shops",
+        "all_platforms": "all platforms",
         "all_agents": "All agents (shop as a whole)",
         "date_range": "Date range",
         "grain": "Grain",
@@ -136,7 +147,8 @@ TEXT: dict[str, dict[str, str]] = {
             "to see buyers as pseudonyms."
         ),
         "below_target_scope": (
-            "Judged on each platform's latest day and latest month up to {end}."
+            "Judged on each platform's latest day and latest month up to {end},"
+            " and on the month before when the latest month is not complete."
         ),
         "no_data": "No data in the selected range",
         "newest": "Newest data",
@@ -154,7 +166,8 @@ TEXT: dict[str, dict[str, str]] = {
         "headline": "Headline indicators",
         "below_target": "Below target",
         "below_target_none": (
-            "No indicator is below its target on the latest day or month."
+            "No indicator is below its target on the latest day or month (or"
+            " the month before, while the latest is not complete)."
         ),
         "latest_day": "latest day",
         "latest_month": "latest month",
@@ -170,7 +183,8 @@ TEXT: dict[str, dict[str, str]] = {
         "sessions_buckets": "Session buckets",
         "online_service": "Online service time",
         "online_hours_total": "online service hours (total)",
-        "online_hours_per_day": "online service hours per day",
+        "online_hours_per_shop_day": "online service hours per shop and day",
+        "shop_days": "shop-days",
         "ks_shop_vs_agents": "Shop vs agents: 3-minute reply rate",
         "ks_queue_note": (
             "The shop's waits start at the transfer to a human, queue "

@@ -252,6 +252,32 @@ def total(
     return aggregate(frame, indicators, counts=counts).iloc[0].to_dict()
 
 
+def online_hours(shop_daily: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """JD 在线服务时长 per period of `grain` from jd_dongdong_shop_daily rows
+    (one per shop and day): the hours summed over the shops and days, and
+    the average per shop-day. The measure belongs to one shop's day
+    (docs/indicators.md), so over several shops the average divides by the
+    shop-days, not by the dates: four shops online 9 h each make 9 h, not
+    36."""
+    work = shop_daily[["stat_date", "online_service_seconds"]].copy()
+    work["online_service_seconds"] = (
+        work["online_service_seconds"].astype("float64").fillna(0.0)
+    )
+    work["period_start"] = period_start(work["stat_date"], grain)
+    grouped = work.groupby("period_start", sort=True)
+    result = pd.DataFrame(
+        {
+            "data_days": grouped["stat_date"].nunique(),
+            "shop_days": grouped["stat_date"].size(),
+            "online_hours_total": grouped["online_service_seconds"].sum() / 3600.0,
+        }
+    ).reset_index()
+    result["online_hours_per_shop_day"] = (
+        result["online_hours_total"] / result["shop_days"]
+    )
+    return result
+
+
 def is_met(value: float | None, target: float | None, direction: str) -> bool | None:
     """Target met? Exactly at target counts as met, both directions."""
     if value is None or target is None or pd.isna(value) or pd.isna(target):
@@ -280,22 +306,59 @@ def window_coverage(
 def latest_health(
     health: pd.DataFrame, grain: str, as_of: dt.date | None = None
 ) -> pd.DataFrame:
-    """Per (platform, shop, indicator) the latest kefu_kpi_health row of a grain
-    (on or before `as_of` when given)."""
+    """Per (platform, shop, indicator) the kefu_kpi_health rows of a grain
+    to judge now (periods starting on or before `as_of` when given): the
+    latest period and, when that one is not complete, the one before it.
+
+    A week or month is complete when its last day is on or before its
+    platform's newest day of data (capped at `as_of`). On the 2nd of a
+    month the latest month holds two days; judging it alone would drop the
+    whole previous month's miss from view."""
     rows = health[health["period_grain"] == grain]
     if as_of is not None:
         rows = rows[pd.to_datetime(rows["period_start_date"]).dt.date <= as_of]
     if rows.empty:
         return rows
+    keys = ["platform", "shop_id", "indicator"]
     rows = rows.sort_values("period_start_date")
-    return rows.groupby(["platform", "shop_id", "indicator"], as_index=False).tail(1)
+    latest = rows.groupby(keys, as_index=False).tail(1)
+    newest = _newest_day(health, as_of)
+    ends = pd.to_datetime(latest["period_end_date"]).dt.date
+    cutoff = [newest.get(p, as_of) for p in latest["platform"]]
+    partial = [
+        cut is not None and end > cut for end, cut in zip(ends, cutoff, strict=True)
+    ]
+    partial_keys = latest.loc[partial, keys]
+    if partial_keys.empty:
+        return latest
+    earlier = rows.merge(partial_keys, on=keys).sort_values("period_start_date")
+    previous = earlier.groupby(keys, as_index=False).nth(-2)
+    return pd.concat([previous, latest], ignore_index=True).sort_values(
+        [*keys, "period_start_date"], ignore_index=True
+    )
+
+
+def _newest_day(health: pd.DataFrame, as_of: dt.date | None) -> dict[str, dt.date]:
+    """Each platform's newest day of data (day rows, on or before `as_of`)."""
+    days = health[health["period_grain"] == "day"]
+    starts = pd.to_datetime(days["period_start_date"]).dt.date
+    if as_of is not None:
+        days, starts = days[starts <= as_of], starts[starts <= as_of]
+    if days.empty:
+        return {}
+    return {
+        platform: min(newest, as_of) if as_of is not None else newest
+        for platform, newest in starts.groupby(days["platform"]).max().items()
+    }
 
 
 def below_target(
     health: pd.DataFrame, grain: str, as_of: dt.date | None = None
 ) -> pd.DataFrame:
-    """Indicators whose latest period of `grain` misses its target, with the
-    date the run of missed periods started (missed_since_date)."""
+    """Indicators whose period of `grain` to judge now (latest_health: the
+    latest, and the one before it when the latest is not complete) misses
+    its target, with the date the run of missed periods started
+    (missed_since_date)."""
     latest = latest_health(health, grain, as_of)
     if latest.empty:
         return latest

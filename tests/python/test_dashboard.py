@@ -204,6 +204,8 @@ def test_taobao_performance_and_orders(env: Path) -> None:
     order_list = table_with(at, "落实付款客服")
     assert len(order_list) > 0
     assert "买家" not in order_list.columns
+    # the order kinds in words a manager reads (the mart keeps inquiry/silent)
+    assert set(order_list["订单类型"]) <= {"询单下单", "静默下单"}
 
 
 def test_overview_marks_shops_below_target(env: Path) -> None:
@@ -265,6 +267,7 @@ def test_data_quality_page(env: Path) -> None:
     assert (row["原始行数"].iloc[0], row["拒绝行数"].iloc[0]) == (raw, rejected)
     fresh = table_with(at, "最新日期")
     assert fresh[fresh["表"] == "tb_shop_consult_daily"]["最新日期"].iloc[0] == newest
+    assert set(fresh["平台"]) == {"京东咚咚", "快手", "淘宝/天猫 旺旺", "全部平台"}
     # the working database is not pseudonymised: the examples come without
     # their raw values, and the page says why
     examples = table_with(at, "文件")

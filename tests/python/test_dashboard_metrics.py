@@ -146,6 +146,63 @@ def test_below_target_reports_latest_missed_period_with_its_run() -> None:
     assert m.below_target(health, "day", as_of=D(2024, 1, 1)).empty
 
 
+def test_online_hours_average_per_shop_day_not_per_date() -> None:
+    """Two shops, two days: 9 + 5 h on 11-01, 9 + 5 h on 11-02. Each shop's
+    day is its own measure, so the average is 28 h / 4 shop-days = 7 h,
+    not 28 h / 2 dates."""
+    daily = pd.DataFrame(
+        [
+            {"stat_date": D(2021, 11, d), "shop_id": shop,
+             "online_service_seconds": hours * 3600}
+            for d in (1, 2)
+            for shop, hours in (("a", 9), ("b", 5))
+        ]
+    )  # fmt: skip
+    month = m.online_hours(daily, "month").iloc[0]
+    assert (month["data_days"], month["shop_days"]) == (2, 4)
+    assert month["online_hours_total"] == pytest.approx(28.0)
+    assert month["online_hours_per_shop_day"] == pytest.approx(7.0)
+
+
+def _health_row(
+    platform: str, grain: str, start: dt.date, end: dt.date, met: bool
+) -> dict[str, object]:
+    return {
+        "platform": platform, "shop_id": "s1", "indicator": "x",
+        "period_grain": grain, "period_start_date": start,
+        "period_end_date": end, "is_met": met,
+        "missed_since_date": None if met else start,
+    }  # fmt: skip
+
+
+def test_a_month_not_complete_is_judged_with_the_month_before() -> None:
+    """JD's newest day is 12-02: December holds two days and meets its
+    target, November missed it; November is still listed. Kuaishou's
+    newest day is 11-30: November is complete and met, so its October miss
+    is history and not listed."""
+    health = pd.DataFrame(
+        [
+            _health_row("jd", "day", D(2024, 12, 2), D(2024, 12, 2), True),
+            _health_row("jd", "month", D(2024, 11, 1), D(2024, 11, 30), False),
+            _health_row("jd", "month", D(2024, 12, 1), D(2024, 12, 31), True),
+            _health_row("kuaishou", "day", D(2024, 11, 30), D(2024, 11, 30), True),
+            _health_row("kuaishou", "month", D(2024, 10, 1), D(2024, 10, 31), False),
+            _health_row("kuaishou", "month", D(2024, 11, 1), D(2024, 11, 30), True),
+        ]
+    )
+    missed = m.below_target(health, "month")
+    assert list(zip(missed["platform"], missed["period_start_date"], strict=True)) == [
+        ("jd", D(2024, 11, 1))
+    ]
+    # Seen as of 11-15, November (the latest month) is cut at 11-15 and not
+    # complete: October, missed, is judged with it.
+    early = m.below_target(health, "month", as_of=D(2024, 11, 15))
+    assert sorted(zip(early["platform"], early["period_start_date"], strict=True)) == [
+        ("jd", D(2024, 11, 1)),
+        ("kuaishou", D(2024, 10, 1)),
+    ]
+
+
 def _database(path: Path, schema: str) -> None:
     with duckdb.connect(str(path)) as connection:
         if schema != "main":
