@@ -67,7 +67,11 @@ SPECIAL_FORMATS = ("excel_serial", "epoch_ms", "epoch_s")
 HEADER_SEARCH_ROWS = 20
 DELIMITER_SNIFF_LINES = 20  # non-empty lines the CSV delimiter is guessed from
 CSV_FIELD_LIMIT = 1 << 30  # characters in one CSV field (the default is 128 Ki)
-EXACT_FLOAT_LIMIT = 2**53  # from here on a double cannot hold every integer
+# Excel keeps 15 significant digits of a number: a 16-digit id typed or
+# read into a numeric cell comes out with its last digit(s) zeroed
+EXCEL_DIGITS_LIMIT = 10**15
+# an id Excel showed in scientific notation and saved as such (2.02111E+12)
+SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+")
 EXCEL_TEXT_GUARD = re.compile(r'="((?:[^"]|"")*)"', re.S)
 BATCH_ROWS = 50_000
 PROGRESS_MIN_ROWS = 100_000
@@ -238,6 +242,8 @@ def detect_encoding(path: Path, given: str = "auto") -> str:
         head = handle.read(1 << 20)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text" (tab-separated)
     for candidate in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(candidate)().decode(head, final=False)
@@ -251,9 +257,25 @@ def detect_encoding(path: Path, given: str = "auto") -> str:
 
 
 def _not_valid(path: Path, encoding: str, error: UnicodeDecodeError) -> LoadError:
+    line = _first_invalid_line(path, encoding)
+    where = f"line {line[0]} ({line[1]!r})" if line else "further down the file"
     return LoadError(
-        f"{path}: not valid {encoding} further down the file ({error}); give --encoding"
+        f"{path}: {where} is not valid {encoding} ({error.reason}): the file is "
+        "damaged or mixes encodings. Fix or export it again; --encoding helps "
+        "only when the whole file is in another encoding"
     )
+
+
+def _first_invalid_line(path: Path, encoding: str) -> tuple[int, bytes] | None:
+    """The first line (1-based) that does not decode, with its bytes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return number, raw[:80]
+    return None
 
 
 def guess_delimiter(path: Path, encoding: str) -> str:
@@ -262,7 +284,7 @@ def guess_delimiter(path: Path, encoding: str) -> str:
     decide alone)."""
     if path.suffix.lower() == ".tsv":
         return "\t"
-    tabs = commas = lines = 0
+    tabs = commas = semicolons = lines = 0
     try:
         with path.open(encoding=encoding, newline="") as handle:
             for line in handle:
@@ -270,11 +292,14 @@ def guess_delimiter(path: Path, encoding: str) -> str:
                     continue
                 tabs += "\t" in line
                 commas += "," in line
+                semicolons += ";" in line
                 lines += 1
                 if lines >= DELIMITER_SNIFF_LINES:
                     break
     except UnicodeDecodeError as error:
         raise _not_valid(path, encoding, error) from error
+    if semicolons and not tabs and not commas:
+        return ";"  # Excel's CSV in a locale whose decimal mark is a comma
     # a tie goes to tab: commas in TSV values are common, tabs in CSV rare
     return "\t" if tabs and tabs >= commas else ","
 
@@ -442,8 +467,8 @@ class ColumnReport:
     first: tuple[int, str] | None = None
     noncontract: int = 0
     first_noncontract: tuple[int, str] | None = None
-    inexact: int = 0  # numbers too large for every digit to be the export's
-    first_inexact: tuple[int, str] | None = None
+    lost_digits: int = 0  # ids whose digits a spreadsheet dropped
+    first_lost: tuple[int, str] | None = None
     header: str | None = None
 
 
@@ -465,10 +490,16 @@ def cell_text(value: Any, kind: str) -> str | None:
 
 
 def format_timestamp(value: dt.datetime) -> str:
+    """`YYYY-MM-DD HH:MM:SS`, with `.mmm` when the time has milliseconds
+    (the form exports write, so the same message from a CSV and from an
+    Excel date cell is the same text: an exact copy, not a conflict), or
+    `.ffffff` when it has finer parts."""
     value = value.replace(tzinfo=None)
     text = value.strftime("%Y-%m-%d %H:%M:%S")
-    if value.microsecond:
-        text += "." + f"{value.microsecond:06d}".rstrip("0")
+    if value.microsecond % 1000:
+        text += f".{value.microsecond:06d}"
+    elif value.microsecond:
+        text += f".{value.microsecond // 1000:03d}"
     return text
 
 
@@ -483,6 +514,10 @@ def excel_serial(text: str, epoch: dt.datetime = EXCEL_EPOCH) -> dt.datetime:
     or 1904-01-01 in the 1904 date system)."""
     serial = float(text)
     day, fraction = divmod(serial, 1)
+    if not fraction:
+        # a whole number of days is a date without its time of day, as an
+        # Excel date cell without a time (reported, rejected by staging)
+        raise ValueError(f"{text}: a date without a time of day")
     return epoch + dt.timedelta(days=day, milliseconds=round(fraction * 86_400_000))
 
 
@@ -574,12 +609,24 @@ def export_date(path: Path, given: str | None) -> str:
             return dt.date.fromisoformat(given).isoformat()
         except ValueError as error:
             raise LoadError(f"--export-date {given!r}: expected YYYY-MM-DD") from error
-    match = DATE_IN_NAME.search(path.stem)
-    if match:
+    dates = []
+    for match in DATE_IN_NAME.finditer(path.stem):
         try:
-            return dt.date(*map(int, match.groups())).isoformat()
+            date = dt.date(*map(int, match.groups())).isoformat()
         except ValueError:
-            pass
+            continue
+        if date not in dates:
+            dates.append(date)
+    if len(dates) > 1:
+        raise LoadError(
+            f"{path}: its name holds {len(dates)} dates ({', '.join(dates)}), "
+            "e.g. the period an export covers; give --export-date YYYY-MM-DD, "
+            "the day the export was taken (usually the last day of the period): "
+            "file-name order is export order, and a file dated by its first day "
+            "would count as older than the exports of the days after it"
+        )
+    if dates:
+        return dates[0]
     raise LoadError(
         f"{path}: no date in its name to order it by; give --export-date YYYY-MM-DD "
         "(the day the export was taken: file-name order is export order)"
@@ -620,6 +667,40 @@ def _later_name(folder: Path, date: str, last: str) -> tuple[str, Path] | None:
         if _name_key(path.name) > _name_key(last) and not path.exists():
             return name, path
     return None
+
+
+def corrected_export_advice(table: RawTable, target: Path, date: str) -> str:
+    """What to do with a corrected export of a file already imported."""
+    if not table.is_record:
+        return (
+            f"{table.name} holds events (rows never change): a corrected "
+            "export under a later name would not replace the old rows; rows of "
+            "one key that differ are both rejected (conflicting_duplicate). To "
+            f"replace the export, move {target} out of the raw folder, import "
+            "the corrected file, and run dbt build --full-refresh once "
+            "(scripts/refresh.sh --full-refresh)"
+        )
+    folder = target.parent
+    same_date = [
+        p.name
+        for p in folder.iterdir()
+        if p.name.startswith(date)
+        and not p.name.startswith(".")
+        and p.name.lower().endswith(".parquet")
+    ]
+    last = max(same_date, key=_name_key, default=target.name)
+    suggestion = _later_name(folder, date, last)
+    name = (
+        f"--name {suggestion[0]} (-> {suggestion[1].name})"
+        if suggestion
+        else "a --name that sorts after it"
+    )
+    return (
+        "A corrected re-export is a newer export of its records: import it "
+        f"under a name that sorts later, {name}; file-name order decides "
+        "which export is newer, and the later one's records replace the "
+        "earlier ones"
+    )
 
 
 def check_export_order(
@@ -789,6 +870,66 @@ def _check_quotes(
         )
 
 
+def lost_digits(
+    cell: Any, value: str | None, column: ColumnMapping, id_columns: set[str]
+) -> bool:
+    """Whether a spreadsheet dropped digits of the value: a number of 16 or
+    more digits in a numeric cell whose digits past the 15th are all 0
+    (Excel keeps 15 significant digits; a 16-digit id that really ends in 0
+    is refused too, as it cannot be told apart), a double past 2**53, or
+    an id written in scientific notation (a CSV opened and saved in
+    Excel)."""
+    if isinstance(cell, float) and math.isfinite(cell) and abs(cell) >= 2**53:
+        return True  # a double this large cannot hold every integer
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        if not math.isfinite(cell) or abs(cell) < EXCEL_DIGITS_LIMIT:
+            return False
+        # Excel stores at most 15 significant digits and zeroes the rest: a
+        # number with a digit other than 0 past the 15th was written by
+        # another program and is whole
+        return set(str(abs(int(cell)))[15:]) <= {"0"}
+    return (
+        column.name in id_columns
+        and value is not None
+        and SCIENTIFIC.fullmatch(value) is not None
+    )
+
+
+def refuse_lost_digits(path: Path, mapping: Mapping, result: FileResult) -> None:
+    """Refuse the file when a column holds values whose digits are lost:
+    imported, they would be other ids (an order counted twice when its
+    correct export arrives, a harassment report matching no session)."""
+    problems = []
+    for column in mapping.columns:
+        report = result.reports[column.name]
+        if report.lost_digits and report.first_lost:
+            line, text = report.first_lost
+            header = f" ({report.header})" if report.header else ""
+            problems.append(
+                f"{column.name}{header}: {report.lost_digits:,} value(s), first "
+                f"row {line} {text!r}"
+            )
+    if problems:
+        raise LoadError(
+            f"{path}: refused: values whose last digits a spreadsheet dropped "
+            f"({'; '.join(problems)}). Excel keeps 15 significant digits of a "
+            "number and may save a long id as 2.02111E+12, so these are not the "
+            "real ids. Export those columns as text (the platform's CSV as "
+            "downloaded, not opened and saved in Excel; or the column formatted "
+            "as text, 文本, before the ids are pasted in), then import again."
+        )
+
+
+def _ends_a_line(path: Path) -> bool:
+    """Whether the file ends with a line break (or is empty)."""
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() == 0:
+            return True
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r")
+
+
 def load_file(
     path: Path,
     mapping: Mapping,
@@ -833,6 +974,12 @@ def load_file(
     }
     epoch = getattr(rows, "epoch", EXCEL_EPOCH)
     quoted = rows if isinstance(rows, CsvRows) else None
+    id_columns = {
+        c.name
+        for c in mapping.columns
+        if c.kind == "text" and (c.name in table.key or c.name.endswith("_id"))
+    }
+    short: tuple[int, int] | None = None  # the last row read, when short
     schema = pa.schema([(c.name, pa.string()) for c in mapping.columns])
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -869,29 +1016,32 @@ def load_file(
                         cell = cells[index] if index < len(cells) else None
                         report = result.reports[column.name]
                         value = convert(cell, column, report, line, epoch)
-                        if (
-                            isinstance(cell, float)
-                            and math.isfinite(cell)
-                            and abs(cell) >= EXACT_FLOAT_LIMIT
-                        ):
-                            report.inexact += 1
-                            report.first_inexact = report.first_inexact or (
+                        if lost_digits(cell, value, column, id_columns):
+                            report.lost_digits += 1
+                            report.first_lost = report.first_lost or (
                                 line,
                                 value or "",
                             )
                     batch[column.name].append(value)
+                short = (line, len(cells)) if len(cells) < len(headers) else None
                 result.rows_written += 1
                 if result.rows_written % BATCH_ROWS == 0:
                     writer.write_table(pa.table(batch, schema=schema))
                     batch = {c.name: [] for c in mapping.columns}
             writer.write_table(pa.table(batch, schema=schema))
+        refuse_lost_digits(path, mapping, result)
+        if quoted is not None and short is not None and not _ends_a_line(path):
+            raise LoadError(
+                f"{path}: refused: its last row (row {short[0]}) has {short[1]} of "
+                f"the header's {len(headers)} values and the file ends inside it, "
+                "with no line break: the export looks cut off (an interrupted "
+                "download or copy). Download it again and import the whole file."
+            )
         if existing:
             if not same_rows(temporary, target):
                 raise LoadError(
-                    f"{target} already exists with other rows: not overwritten. A "
-                    "corrected re-export is a new export: give it a name that "
-                    "sorts later (--name, or a later --export-date); file-name "
-                    "order decides which export is newer"
+                    f"{target} already exists with other rows: not overwritten. "
+                    + corrected_export_advice(table, target, day)
                 )
             result.already_imported = True
         else:
@@ -930,10 +1080,16 @@ def describe(result: FileResult, mapping: Mapping) -> list[str]:
         report = result.reports[column.name]
         if report.unmatched and report.first:
             line, text = report.first
+            why = (
+                "; an Excel serial without a fraction (or a date cell) is a date "
+                "without its time of day"
+                if column.format == "excel_serial"
+                else ""
+            )
             lines.append(
                 f"[load]   {column.name}: {report.unmatched:,} value(s) not in format "
                 f"{column.format!r} (first: row {line} {text!r}); written unchanged, "
-                f"staging will reject those rows ({reason[column.kind]})"
+                f"staging will reject those rows ({reason[column.kind]}){why}"
             )
         if report.noncontract and report.first_noncontract:
             line, text = report.first_noncontract
@@ -946,16 +1102,6 @@ def describe(result: FileResult, mapping: Mapping) -> list[str]:
                 f"[load]   {column.name}: {report.noncontract:,} value(s) not in the "
                 f"contract's {wanted} (first: row {line} {text!r}) and no format in "
                 f"the mapping; written unchanged, staging will reject those rows"
-            )
-        if report.inexact and report.first_inexact:
-            line, text = report.first_inexact
-            header = f" ({report.header})" if report.header else ""
-            lines.append(
-                f"[load]   {column.name}: {report.inexact:,} value(s) too long for a "
-                f"number to keep every digit (first: row {line} {text!r}): the "
-                "export stored them as numbers, so their last digits are not the "
-                f"real ones; written as they are; export {column.name}{header} "
-                "as text to keep every digit"
             )
     return lines
 
@@ -1022,8 +1168,15 @@ def main(argv: list[str] | None = None) -> int:
                     planned=[t.name for t in targets.values()],
                 )
             targets[path] = target
-        for path in args.files:
-            size = path.stat().st_size if path.exists() else 0
+    except LoadError as error:
+        print(f"[load] error: {error}", file=sys.stderr)
+        return 2
+    # each file on its own: a refused file does not stop the others, and
+    # the run ends by naming every file not imported
+    refused: list[Path] = []
+    for path in args.files:
+        size = path.stat().st_size if path.exists() else 0
+        try:
             result = load_file(
                 path,
                 mapping,
@@ -1036,9 +1189,18 @@ def main(argv: list[str] | None = None) -> int:
                 and sys.stderr.isatty()
                 and size > PROGRESS_MIN_ROWS * 50,
             )
-            print("\n".join(describe(result, mapping)), file=sys.stderr)
-    except LoadError as error:
-        print(f"[load] error: {error}", file=sys.stderr)
+        except LoadError as error:
+            print(f"[load] error: {error}", file=sys.stderr)
+            refused.append(path)
+            continue
+        print("\n".join(describe(result, mapping)), file=sys.stderr)
+    if refused:
+        if len(args.files) > 1:
+            print(
+                f"[load] {len(refused)} of {len(args.files)} file(s) NOT imported "
+                f"(see the errors above): {', '.join(str(p) for p in refused)}",
+                file=sys.stderr,
+            )
         return 2
     return 0
 

@@ -713,33 +713,247 @@ def test_excel_text_guards_in_csv_are_unwrapped(tmp_path: Path, orders_mapping):
     ]
 
 
-def test_xlsx_ids_too_long_for_a_number_are_reported(tmp_path: Path):
+def test_ids_whose_digits_a_spreadsheet_dropped_are_refused(tmp_path: Path):
+    """Excel keeps 15 significant digits: the 16-digit order 3241106100000001
+    typed into a numeric cell is stored as 3241106100000000. Written, it
+    would be another order (the correct CSV export of it later would count
+    it twice). A 15-digit number survives."""
     mapping = tmp_path / "orders.yml"
     mapping.write_text(
         ORDERS_MAPPING.replace("format: excel_serial", "format: 'YYYY/MM/DD HH:MM'"),
         encoding="utf-8",
     )
+    headers = [
+        "订单编号",
+        "买家会员名",
+        "订单创建时间",
+        "订单付款时间",
+        "买家实际支付金额",
+    ]
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(["订单编号", "买家会员名", "订单创建时间", "订单付款时间",
-                  "买家实际支付金额"])  # fmt: skip
+    sheet.append(headers)
     sheet.append([123456789012345.0, "a", "2024/11/5 9:05", None, 1])
-    sheet.append([1.234567890123e18, "b", "2024/11/5 9:05", None, 2])
-    sheet.append([-1.5e16, "c", "2024/11/5 9:05", None, 3])  # stored -1.5e+16
+    sheet.append([3241106100000000.0, "b", "2024/11/5 9:05", None, 2])
+    sheet.append([1.234567890123e18, "c", "2024/11/5 9:05", None, 3])
+    # 16 digits with a last digit Excel could not have kept: written by
+    # another program, whole
+    sheet.append([3241106100000001, "d", "2024/11/5 9:05", None, 4])
     export = tmp_path / "orders_2024-11-05.xlsx"
     workbook.save(export)
     raw = tmp_path / "raw"
     result = cli("--mapping", str(mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 2
+    assert "order_id (订单编号): 2 value(s), first row 3 '3241106100000000'" in (
+        result.stderr
+    )
+    assert "Export those columns as text" in result.stderr
+    assert folder_names(raw / "tb_orders") == []
+    # the same workbook without the two rounded ids imports
+    sheet.delete_rows(3, 2)
+    workbook.save(export)
+    result = cli("--mapping", str(mapping), "--raw-dir", str(raw), str(export))
     assert result.returncode == 0, result.stderr
     got = rows(raw / "tb_orders" / "2024-11-05_orders_2024-11-05.parquet")
-    # doubles near 1.23e18 are 256 apart: 1234567890123000000 / 256 =
-    # 4822530820792968.75, nearest 4822530820792969 * 256 = ...064
-    assert [r["order_id"] for r in got] == [
-        "123456789012345",
-        "1234567890123000064",
-        "-15000000000000000",
+    assert [r["order_id"] for r in got] == ["123456789012345", "3241106100000001"]
+
+
+def test_ids_saved_in_scientific_notation_are_refused(
+    tmp_path: Path, orders_mapping: Path
+):
+    """A CSV opened and saved in Excel shows long ids as 3.24111E+15: the
+    digits are gone. Only id columns are judged: a nick may read 1E+5."""
+    export = tmp_path / "orders_20241105.csv"
+    export.write_text(
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        "1001,1E+5,2024/11/5 9:05,,1\n"
+        "3.24111E+15,小明,2024/11/5 9:05,,2\n",
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 2
+    assert "order_id (订单编号): 1 value(s), first row 3 '3.24111E+15'" in (
+        result.stderr
+    )
+    assert "buyer_nick" not in result.stderr
+    assert folder_names(raw / "tb_orders") == []
+
+
+def test_excel_milliseconds_are_written_as_exports_write_them():
+    """The same message from a CSV (07:56:12.130) and from an Excel date
+    cell must be the same text, or staging judges the two copies a
+    conflict and rejects both."""
+    moment = dt.datetime(2021, 12, 5, 7, 56, 12, 130_000)
+    assert load.format_timestamp(moment) == "2021-12-05 07:56:12.130"
+    assert load.format_timestamp(moment.replace(microsecond=0)) == (
+        "2021-12-05 07:56:12"
+    )
+    assert load.format_timestamp(moment.replace(microsecond=500)) == (
+        "2021-12-05 07:56:12.000500"
+    )
+
+
+def test_an_excel_serial_without_a_time_of_day_is_reported(
+    tmp_path: Path, orders_mapping: Path
+):
+    """45602 is 2024-11-06 (45602 days after 1899-12-30) with no time of
+    day: not a payment at midnight. Written as it is, reported; 45602.4375
+    is 10:30 (0.4375 of 24 h)."""
+    export = tmp_path / "orders_20241106.csv"
+    export.write_text(
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        "1001,a,2024/11/6 9:05,45602,1\n"
+        "1002,b,2024/11/6 9:05,45602.4375,2\n",
+        encoding="utf-8",
+    )
+    raw = tmp_path / "raw"
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(export))
+    assert result.returncode == 0, result.stderr
+    got = rows(raw / "tb_orders" / "2024-11-06_orders_20241106.parquet")
+    assert [r["paid_at"] for r in got] == ["45602", "2024-11-06 10:30:00"]
+    assert "paid_at: 1 value(s) not in format 'excel_serial'" in result.stderr
+    assert "a date without its time of day" in result.stderr
+
+
+def test_a_csv_cut_off_inside_its_last_row_is_refused(
+    tmp_path: Path, orders_mapping: Path
+):
+    whole = (
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        "1001,a,2024/11/5 9:05,,1\n"
+        "1002,b,2024/11/5 9:05,,2"
+    )
+    raw = tmp_path / "raw"
+    # a last row without a line break, but whole: imported
+    complete = tmp_path / "orders_20241105.csv"
+    complete.write_text(whole, encoding="utf-8")
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(complete))
+    assert result.returncode == 0, result.stderr
+    # the download stopped inside row 3: 2 of its 5 values
+    cut = tmp_path / "orders_20241106.csv"
+    cut.write_text(whole.replace("1002,b,2024/11/5 9:05,,2", "1002,b,2024/1"))
+    result = cli("--mapping", str(orders_mapping), "--raw-dir", str(raw), str(cut))
+    assert result.returncode == 2
+    assert "last row (row 3) has 3 of the header's 5 values" in result.stderr
+    assert "looks cut off" in result.stderr
+    assert folder_names(raw / "tb_orders") == ["2024-11-05_orders_20241105.parquet"]
+
+
+def test_a_name_with_two_dates_needs_the_export_date(
+    tmp_path: Path, orders_mapping: Path
+):
+    """订单报表_20241101-20241109 is the export of 11-09 covering nine days;
+    dated by its first date it would sort before the exports of 11-02 to
+    11-08 and their older states would win."""
+    export = orders_csv(tmp_path / "订单报表_20241101-20241109.csv")
+    raw = tmp_path / "raw"
+    args = ["--mapping", str(orders_mapping), "--raw-dir", str(raw)]
+    result = cli(*args, str(export))
+    assert result.returncode == 2
+    assert "2 dates (2024-11-01, 2024-11-09)" in result.stderr
+    assert folder_names(raw / "tb_orders") == []
+    result = cli(*args, "--export-date", "2024-11-09", str(export))
+    assert result.returncode == 0, result.stderr
+    assert folder_names(raw / "tb_orders") == [
+        "2024-11-09_订单报表_20241101-20241109.parquet"
     ]
-    assert "order_id: 2 value(s) too long for a number" in result.stderr
-    assert "(first: row 3 '1234567890123000064')" in result.stderr
-    assert "export order_id (订单编号) as text" in result.stderr
-    assert "amount:" not in result.stderr
+
+
+def test_a_corrected_export_gets_advice_for_its_kind_of_table(
+    tmp_path: Path, orders_mapping: Path, jd_mapping: Path
+):
+    """Under a name already imported with other rows: an order export (a
+    record table) is told the later name to use; a chat export (events,
+    where a later file replaces nothing) is told to move the old file out
+    and rebuild."""
+    raw = tmp_path / "raw"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = orders_csv(tmp_path / "a" / "orders_20241105.csv")
+    corrected = orders_csv(tmp_path / "b" / "orders_20241105.csv", order_id="1002")
+    args = ["--mapping", str(orders_mapping), "--raw-dir", str(raw)]
+    assert cli(*args, str(first)).returncode == 0
+    result = cli(*args, str(corrected))
+    assert result.returncode == 2
+    assert "--name orders_20241105_2 (-> 2024-11-05_orders_20241105_2.parquet)" in (
+        result.stderr
+    )
+    chat = tmp_path / "a" / "chat_20241105.csv"
+    chat.write_text(",".join(JD_HEADERS) + "\n" + chat_line(1, "hi"), "utf-8")
+    fixed = tmp_path / "b" / "chat_20241105.csv"
+    fixed.write_text(",".join(JD_HEADERS) + "\n" + chat_line(1, "hello"), "utf-8")
+    args = ["--mapping", str(jd_mapping), "--raw-dir", str(raw)]
+    assert cli(*args, str(chat)).returncode == 0
+    result = cli(*args, str(fixed))
+    assert result.returncode == 2
+    assert "holds events" in result.stderr
+    old = raw / "jd_chat_messages" / "2024-11-05_chat_20241105.parquet"
+    assert f"move {old} out of the raw folder" in result.stderr
+    assert "dbt build --full-refresh" in result.stderr
+
+
+def test_a_refused_file_does_not_stop_the_rest_of_a_batch(
+    tmp_path: Path, orders_mapping: Path
+):
+    good = orders_csv(tmp_path / "orders_20241105.csv")
+    bad = tmp_path / "orders_20241106.csv"
+    bad.write_bytes(b"")
+    also_good = orders_csv(tmp_path / "orders_20241107.csv", order_id="1003")
+    raw = tmp_path / "raw"
+    result = cli(
+        "--mapping", str(orders_mapping), "--raw-dir", str(raw),
+        str(good), str(bad), str(also_good),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert folder_names(raw / "tb_orders") == [
+        "2024-11-05_orders_20241105.parquet",
+        "2024-11-07_orders_20241107.parquet",
+    ]
+    assert f"1 of 3 file(s) NOT imported (see the errors above): {bad}" in (
+        result.stderr
+    )
+
+
+def test_utf16_and_semicolon_exports_are_read(tmp_path: Path, orders_mapping: Path):
+    text = (
+        "订单编号;买家会员名;订单创建时间;订单付款时间;买家实际支付金额\n"
+        "1001;小明;2024/11/5 9:05;;12.50\n"
+    )
+    raw = tmp_path / "raw"
+    args = ["--mapping", str(orders_mapping), "--raw-dir", str(raw)]
+    semicolons = tmp_path / "orders_20241105.csv"
+    semicolons.write_text(text, encoding="utf-8")
+    assert cli(*args, str(semicolons)).returncode == 0
+    # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated
+    unicode_text = tmp_path / "orders_20241106.txt"
+    unicode_text.write_text(text.replace(";", "\t"), encoding="utf-16")
+    result = cli(*args, str(unicode_text))
+    assert result.returncode == 0, result.stderr
+    assert "(utf-16)" in result.stderr
+    for name in ("2024-11-05_orders_20241105", "2024-11-06_orders_20241106"):
+        (row,) = rows(raw / "tb_orders" / f"{name}.parquet")
+        assert (row["order_id"], row["buyer_nick"], row["amount"]) == (
+            "1001",
+            "小明",
+            "12.50",
+        )
+
+
+def test_an_invalid_byte_is_reported_with_its_line(
+    tmp_path: Path, orders_mapping: Path
+):
+    export = tmp_path / "orders_20241105.csv"
+    export.write_bytes(
+        "订单编号,买家会员名,订单创建时间,订单付款时间,买家实际支付金额\n"
+        "1001,小明,2024/11/5 9:05,,12.50\n".encode()
+        + b"1002,\xff,2024/11/5 9:05,,1\n"
+    )
+    raw = tmp_path / "raw"
+    result = cli(
+        "--mapping", str(orders_mapping), "--raw-dir", str(raw),
+        "--encoding", "utf-8", str(export),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "line 3 (b'1002,\\xff" in result.stderr
+    assert "damaged or mixes encodings" in result.stderr
