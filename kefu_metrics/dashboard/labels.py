@@ -62,7 +62,10 @@ TEXT: dict[str, dict[str, str]] = {
         "missed": "未达标",
         "no_target": "未设目标",
         "example_target": "示例目标 (请在 seeds/kefu_kpi_targets.csv 设置自己的目标)",
-        "range_value_note": ("区间值 = 区间内分子之和 / 分母之和 (不是日比率的平均)。"),
+        "range_value_note": (
+            "区间值 = 区间内分子之和 / 分母之和 (不是日比率的平均);"
+            " 区间内的人数是按天计的人次之和 (同一买家两天咨询计 2)。"
+        ),
         "headline": "核心指标",
         "below_target": "低于目标的指标",
         "below_target_none": (
@@ -161,7 +164,8 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "range_value_note": (
             "Range value = sum of numerators / sum of denominators over the "
-            "range (not an average of daily rates)."
+            "range (not an average of daily rates); buyer counts over a range "
+            "are buyer-days (a buyer who writes on two days counts twice)."
         ),
         "headline": "Headline indicators",
         "below_target": "Below target",
