@@ -21,13 +21,17 @@ scripts/refresh.sh (the daily job) and scripts/demo.sh call it. Steps:
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
+import signal
 import subprocess
 import sys
 from collections import deque
 from pathlib import Path
 from typing import IO
+
+import duckdb
 
 from kefu_metrics.dbt_project import BIN
 from kefu_metrics.publish import (
@@ -42,6 +46,7 @@ from kefu_metrics.publish import (
 
 LOCKED_EXIT = 3
 PUBLISH_FAILED_EXIT = 2
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def target_path(dbt_args: list[str]) -> Path | None:
@@ -85,6 +90,22 @@ def take_refresh_lock(working: Path) -> IO[str]:
     return handle
 
 
+def die_with_parent() -> None:
+    """In the dbt child, before it starts (Linux): be killed when this
+    process dies. A refresh killed by a scheduler's timeout or kill -9
+    would otherwise leave dbt running on without its lock, and the next
+    refresh would find the working database held by an orphaned build and
+    blame a BI tool. (The rows the killed build loaded are taken again by
+    the next run: macros/refresh_completion.sql.)"""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     dbt_args = list(sys.argv[1:] if argv is None else argv)
     duckdb_target = os.environ.get("KEFU_TARGET", "duckdb") == "duckdb"
@@ -102,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         [str(BIN / "dbt"), "build", *dbt_args],
         cwd=REPO_ROOT,
         env=env,
+        preexec_fn=die_with_parent,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -142,6 +164,22 @@ def main(argv: list[str] | None = None) -> int:
         publish(settings)
     except PublishError as error:
         print(f"[refresh] dbt build succeeded, but {error}", file=sys.stderr)
+        return PUBLISH_FAILED_EXIT
+    except (duckdb.Error, OSError) as error:
+        # a full disk, a folder not writable: the copy is built aside and
+        # only swapped in whole, so the old one stays
+        kept = (
+            f"the serving copy {settings.serving} was not changed"
+            if settings.serving.exists()
+            else f"no serving copy was published ({settings.serving})"
+        )
+        print(
+            f"[refresh] dbt build succeeded, but publishing failed: "
+            f"{type(error).__name__}: {error}; {kept}. Fix the cause (free disk "
+            "space under the serving copy's folder) and run "
+            ".venv/bin/python -m kefu_metrics.publish",
+            file=sys.stderr,
+        )
         return PUBLISH_FAILED_EXIT
     return 0
 

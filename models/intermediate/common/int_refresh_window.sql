@@ -1,7 +1,8 @@
 {#- One row per platform and run: the first stat_date this run must
     recompute (see macros/incremental.sql). Appended each run, so the rows
     loaded between two runs are found by the high-water mark
-    (`loaded_through`) of the previous row. On a full refresh every row is
+    (`loaded_through`) of the last run every reader of the window completed
+    (macros/refresh_completion.sql). On a full refresh every row is
     new and the window starts before the first date of data. -#}
 {{ config(materialized='incremental', incremental_strategy='append') }}
 
@@ -19,12 +20,17 @@
 with
 {%- for platform, tables in platforms.items() %}
     {%- if is_incremental() %}
-        {#- the high-water mark of the previous runs, inlined as a literal
-            so that the scans below skip the row groups loaded before -#}
+        {#- the high-water mark of the last run every reader of the window
+            completed (macros/refresh_completion.sql; a database without
+            that record: of the previous runs), inlined as a literal so
+            that the scans below skip the row groups loaded before -#}
+        {%- set completed = kefu_metrics.completed_load_query(platform)
+            if model.resource_type == 'model' else none %}
         {%- set previous_load = kefu_metrics.inline_scalar_query(
-            "select max(previous_runs.loaded_through) from " ~ this
-            ~ " as previous_runs where previous_runs.platform = '"
-            ~ platform ~ "'", 'timestamp') %}
+            completed or (
+                "select max(previous_runs.loaded_through) from " ~ this
+                ~ " as previous_runs where previous_runs.platform = '"
+                ~ platform ~ "'"), 'timestamp') %}
         {%- do previous_loads.update({platform: previous_load}) %}
     {%- endif %}
     {%- for table in tables %}
