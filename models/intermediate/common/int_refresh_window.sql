@@ -20,10 +20,9 @@
 with
 {%- for platform, tables in platforms.items() %}
     {%- if is_incremental() %}
-        {#- the high-water mark of the last run every reader of the window
-            completed (macros/refresh_completion.sql; a database without
-            that record: of the previous runs), inlined as a literal so
-            that the scans below skip the row groups loaded before -#}
+        {#- the high-water mark of the last completed run (macros/
+            refresh_completion.sql), inlined as a literal so that the scans
+            below skip the row groups loaded before -#}
         {%- set completed = kefu_metrics.completed_load_query(platform)
             if model.resource_type == 'model' else none %}
         {%- set previous_load = kefu_metrics.inline_scalar_query(
