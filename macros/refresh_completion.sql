@@ -77,12 +77,7 @@
     {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set succeeded = [] -%}
-    {%- for result in results
-        if result.node.resource_type == 'model'
-        and result.status == 'success' -%}
-        {%- do succeeded.append(result.node.unique_id) -%}
-    {%- endfor -%}
+    {%- set succeeded = kefu_metrics.succeeded_models(results) -%}
     {%- for reader in kefu_metrics.refresh_window_readers()
         if reader not in succeeded -%}
         {#- a model did not rebuild from this window: it stays open, and

@@ -95,17 +95,25 @@
 {%- endmacro %}
 
 
-{% macro record_storage_version(results) -%}
-    {%- if not execute or not flags.FULL_REFRESH
-        or flags.WHICH not in ['run', 'build'] -%}
-        {{ return('') }}
-    {%- endif -%}
+{#- on-run-end: the unique ids of the models that succeeded in this
+    invocation. -#}
+{% macro succeeded_models(results) -%}
     {%- set succeeded = [] -%}
     {%- for result in results
         if result.node.resource_type == 'model'
         and result.status == 'success' -%}
         {%- do succeeded.append(result.node.unique_id) -%}
     {%- endfor -%}
+    {{ return(succeeded) }}
+{%- endmacro %}
+
+
+{% macro record_storage_version(results) -%}
+    {%- if not execute or not flags.FULL_REFRESH
+        or flags.WHICH not in ['run', 'build'] -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set succeeded = kefu_metrics.succeeded_models(results) -%}
     {%- for node in kefu_metrics.incremental_model_nodes()
         if node.unique_id not in succeeded -%}
         {#- not every incremental table was rebuilt: the version stays -#}
