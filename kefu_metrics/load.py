@@ -67,6 +67,7 @@ SPECIAL_FORMATS = ("excel_serial", "epoch_ms", "epoch_s")
 HEADER_SEARCH_ROWS = 20
 DELIMITER_SNIFF_LINES = 20  # non-empty lines the CSV delimiter is guessed from
 CSV_FIELD_LIMIT = 1 << 30  # characters in one CSV field (the default is 128 Ki)
+EXACT_FLOAT_LIMIT = 2**53  # from here on a double cannot hold every integer
 # Excel keeps 15 significant digits of a number: a 16-digit id typed or
 # read into a numeric cell comes out with its last digit(s) zeroed
 EXCEL_DIGITS_LIMIT = 10**15
@@ -669,6 +670,21 @@ def _later_name(folder: Path, date: str, last: str) -> tuple[str, Path] | None:
     return None
 
 
+def same_date_files(folder: Path, date: str, planned: Iterable[str] = ()) -> set[str]:
+    """The names of the Parquet files of an export date in a raw folder
+    (hidden ones are not read), and of `planned`, names this run writes."""
+    names = set(planned)
+    if folder.is_dir():
+        names.update(p.name for p in folder.iterdir())
+    return {
+        name
+        for name in names
+        if name.startswith(date)
+        and not name.startswith(".")
+        and name.lower().endswith(".parquet")
+    }
+
+
 def corrected_export_advice(table: RawTable, target: Path, date: str) -> str:
     """What to do with a corrected export of a file already imported."""
     if not table.is_record:
@@ -681,14 +697,7 @@ def corrected_export_advice(table: RawTable, target: Path, date: str) -> str:
             "(scripts/refresh.sh --full-refresh)"
         )
     folder = target.parent
-    same_date = [
-        p.name
-        for p in folder.iterdir()
-        if p.name.startswith(date)
-        and not p.name.startswith(".")
-        and p.name.lower().endswith(".parquet")
-    ]
-    last = max(same_date, key=_name_key, default=target.name)
+    last = max(same_date_files(folder, date), key=_name_key, default=target.name)
     suggestion = _later_name(folder, date, last)
     name = (
         f"--name {suggestion[0]} (-> {suggestion[1].name})"
@@ -716,17 +725,11 @@ def check_export_order(
     if older_export:
         return
     folder = target.parent
-    names = set(planned)
-    if folder.is_dir():
-        names.update(p.name for p in folder.iterdir())
     same_date = sorted(
         (
             name
-            for name in names
-            if name.startswith(date)
-            and not name.startswith(".")  # hidden: not read
-            and name.lower().endswith(".parquet")
-            and name != target.name
+            for name in same_date_files(folder, date, planned)
+            if name != target.name
         ),
         key=_name_key,
     )
@@ -879,8 +882,12 @@ def lost_digits(
     is refused too, as it cannot be told apart), a double past 2**53, or
     an id written in scientific notation (a CSV opened and saved in
     Excel)."""
-    if isinstance(cell, float) and math.isfinite(cell) and abs(cell) >= 2**53:
-        return True  # a double this large cannot hold every integer
+    if (
+        isinstance(cell, float)
+        and math.isfinite(cell)
+        and abs(cell) >= EXACT_FLOAT_LIMIT
+    ):
+        return True
     if isinstance(cell, int | float) and not isinstance(cell, bool):
         if not math.isfinite(cell) or abs(cell) < EXCEL_DIGITS_LIMIT:
             return False

@@ -705,8 +705,29 @@ def serving_note(column: Column, settings: Settings) -> str | None:
     return None
 
 
+def serving_unchanged(serving: Path) -> str:
+    """What a failed build or publish left of the serving copy."""
+    if serving.exists():
+        return f"the serving copy {serving} was not changed"
+    return f"no serving copy was published ({serving})"
+
+
 def publish(settings: Settings, out=sys.stdout) -> list[str]:
-    """Publish every mart; return their names. Raises PublishError."""
+    """Publish every mart; return their names. Raises PublishError, also
+    when writing the copy fails (a full disk, a folder not writable): the
+    copy is built aside and only swapped in whole, so the old one stays."""
+    try:
+        return _publish(settings, out)
+    except (duckdb.Error, OSError) as error:
+        raise PublishError(
+            f"publishing failed: {type(error).__name__}: {error}; "
+            f"{serving_unchanged(settings.serving)}. Fix the cause (free disk "
+            "space under the serving copy's folder) and run "
+            ".venv/bin/python -m kefu_metrics.publish"
+        ) from error
+
+
+def _publish(settings: Settings, out) -> list[str]:
     started = time.monotonic()
     if os.environ.get("KEFU_TARGET", "duckdb") != "duckdb":
         raise PublishError(

@@ -31,8 +31,6 @@ from collections import deque
 from pathlib import Path
 from typing import IO
 
-import duckdb
-
 from kefu_metrics.dbt_project import BIN
 from kefu_metrics.publish import (
     REPO_ROOT,
@@ -41,6 +39,7 @@ from kefu_metrics.publish import (
     lock_message,
     publish,
     resolve,
+    serving_unchanged,
     settings_from_env,
 )
 
@@ -141,12 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         message = lock_message(Exception("".join(tail)), settings.serving)
         if message:
             print(f"[refresh] {message}", file=sys.stderr, flush=True)
-        if not duckdb_target:
-            outcome = "nothing to publish"
-        elif settings.serving.exists():
-            outcome = f"the serving copy {settings.serving} was not changed"
-        else:
-            outcome = f"no serving copy was published ({settings.serving})"
+        outcome = (
+            serving_unchanged(settings.serving)
+            if duckdb_target
+            else "nothing to publish"
+        )
         print(
             f"[refresh] dbt build failed (exit {returncode}): {outcome}",
             file=sys.stderr,
@@ -164,22 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         publish(settings)
     except PublishError as error:
         print(f"[refresh] dbt build succeeded, but {error}", file=sys.stderr)
-        return PUBLISH_FAILED_EXIT
-    except (duckdb.Error, OSError) as error:
-        # a full disk, a folder not writable: the copy is built aside and
-        # only swapped in whole, so the old one stays
-        kept = (
-            f"the serving copy {settings.serving} was not changed"
-            if settings.serving.exists()
-            else f"no serving copy was published ({settings.serving})"
-        )
-        print(
-            f"[refresh] dbt build succeeded, but publishing failed: "
-            f"{type(error).__name__}: {error}; {kept}. Fix the cause (free disk "
-            "space under the serving copy's folder) and run "
-            ".venv/bin/python -m kefu_metrics.publish",
-            file=sys.stderr,
-        )
         return PUBLISH_FAILED_EXIT
     return 0
 

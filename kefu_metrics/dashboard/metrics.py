@@ -346,10 +346,7 @@ def _newest_day(health: pd.DataFrame, as_of: dt.date | None) -> dict[str, dt.dat
         days, starts = days[starts <= as_of], starts[starts <= as_of]
     if days.empty:
         return {}
-    return {
-        platform: min(newest, as_of) if as_of is not None else newest
-        for platform, newest in starts.groupby(days["platform"]).max().items()
-    }
+    return starts.groupby(days["platform"]).max().to_dict()
 
 
 def below_target(

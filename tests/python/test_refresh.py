@@ -16,6 +16,7 @@ import duckdb
 import pytest
 from kefu_testing import REPO_ROOT
 
+from kefu_metrics import publish as publish_module
 from kefu_metrics import refresh
 
 
@@ -39,10 +40,11 @@ def test_a_publish_failing_on_the_disk_exits_2_in_one_message(
     monkeypatch.delenv("KEFU_TARGET", raising=False)
     monkeypatch.setattr(refresh.subprocess, "Popen", FinishedBuild)
 
-    def full_disk(settings: object) -> None:
+    def full_disk(settings: object, out: object) -> None:
         raise duckdb.IOException("Could not write file: No space left on device")
 
-    monkeypatch.setattr(refresh, "publish", full_disk)
+    # the write fails inside publish(), which turns it into its own error
+    monkeypatch.setattr(publish_module, "_publish", full_disk)
     assert refresh.main([]) == refresh.PUBLISH_FAILED_EXIT
     err = capsys.readouterr().err
     assert "dbt build succeeded, but publishing failed: IOException" in err
