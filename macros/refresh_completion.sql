@@ -22,18 +22,18 @@
       rows already consumed, and the window's latest row would not be its
       own. -#}
 
-{% macro refresh_window_node() -%}
-    {{ return(graph.nodes.values()
-        | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', 'int_refresh_window')
-        | first) }}
+{#- int_refresh_window as a relation (hooks have no ref()). -#}
+{% macro refresh_window_relation() -%}
+    {%- set node = kefu_metrics.model_node('int_refresh_window') -%}
+    {{ return(api.Relation.create(
+        database=node.database, schema=node.schema,
+        identifier=node.alias or node.name)) }}
 {%- endmacro %}
 
 {% macro refresh_completion_relation() -%}
-    {%- set node = kefu_metrics.refresh_window_node() -%}
-    {{ return(api.Relation.create(
-        database=node.database, schema=node.schema,
-        identifier=(node.alias or node.name) ~ '__completed')) }}
+    {%- set window = kefu_metrics.refresh_window_relation() -%}
+    {{ return(window.incorporate(
+        path={'identifier': window.identifier ~ '__completed'})) }}
 {%- endmacro %}
 
 {#- The previous runs' high-water mark of a platform as a query, or none
@@ -51,7 +51,7 @@
 {#- The enabled models that read int_refresh_window, directly or not,
     and the window itself. -#}
 {% macro refresh_window_readers() -%}
-    {%- set window = kefu_metrics.refresh_window_node().unique_id -%}
+    {%- set window = kefu_metrics.model_node('int_refresh_window').unique_id -%}
     {%- set readers = [window] -%}
     {%- set models = graph.nodes.values()
         | selectattr('resource_type', 'equalto', 'model')
@@ -84,13 +84,11 @@
             the next run recomputes from the last completed one -#}
         {{ return('') }}
     {%- endfor -%}
-    {%- set window = kefu_metrics.refresh_window_node() -%}
-    {%- set source = api.Relation.create(database=window.database,
-        schema=window.schema, identifier=window.alias or window.name) -%}
     {%- set relation = kefu_metrics.refresh_completion_relation() -%}
     {%- do run_query('drop table if exists ' ~ relation) -%}
     {%- do run_query('create table ' ~ relation ~ ' as select platform,'
-        ~ ' loaded_through, refreshed_at from ' ~ source
+        ~ ' loaded_through, refreshed_at from '
+        ~ kefu_metrics.refresh_window_relation()
         ~ ' where refreshed_at = ' ~ kefu_metrics.run_timestamp()) -%}
     {{ return('') }}
 {%- endmacro %}
@@ -100,9 +98,9 @@
         or flags.WHICH not in ['run', 'build'] -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set window = kefu_metrics.refresh_window_node() -%}
-    {%- set relation = adapter.get_relation(window.database, window.schema,
-        window.alias or window.name) -%}
+    {%- set window = kefu_metrics.refresh_window_relation() -%}
+    {%- set relation = adapter.get_relation(
+        window.database, window.schema, window.identifier) -%}
     {%- if relation is none -%}
         {{ return('') }}
     {%- endif -%}

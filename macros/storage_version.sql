@@ -17,11 +17,16 @@
     - on-run-end (record_storage_version): a full refresh in which every
       enabled incremental model succeeded records the project's version. -#}
 
-{% macro storage_version_relation() -%}
-    {%- set node = graph.nodes.values()
+{#- The project's model node of that name (hooks have no ref()). -#}
+{% macro model_node(name) -%}
+    {{ return(graph.nodes.values()
         | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', 'base_jd__chat_messages')
-        | first -%}
+        | selectattr('name', 'equalto', name)
+        | first) }}
+{%- endmacro %}
+
+{% macro storage_version_relation() -%}
+    {%- set node = kefu_metrics.model_node('base_jd__chat_messages') -%}
     {{ return(api.Relation.create(
         database=node.database, schema=node.schema,
         identifier='kefu_storage_version')) }}
